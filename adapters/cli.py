@@ -1,0 +1,240 @@
+"""The ``backcheck`` command line: the composition root that wires core, adapters and scheduler.
+
+It lives with the adapters because a CLI is itself a driving adapter (ports and adapters): the
+core in bot/ stays free of any platform import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.dialogue import Coach
+from bot.store import repo
+from bot.store.repo import Store
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True,
+    help="backcheck: a chat coach for runners with common back pain.",
+)
+user_app = typer.Typer(no_args_is_help=True, help="One user's data: export or delete.")
+db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+app.add_typer(user_app, name="user")
+app.add_typer(db_app, name="db")
+
+log = logging.getLogger("backcheck")
+
+
+class BadInput(Exception):
+    """Exit code 2 with a one-line reason."""
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _setup_logging() -> None:
+    # Health data: log lines carry event names and user keys, never message texts or scores.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+
+
+async def _open_store(settings: Settings, migrate: bool = True) -> Store:
+    store = Store(settings.database_url)
+    if migrate:
+        await store.migrate()
+    return store
+
+
+@app.command()
+def run() -> None:
+    """Serve everything configured (console chat when no platform tokens are set), the scheduler and
+    the web app on HOST:PORT. Migrates the database first."""
+    settings = _settings()
+    _setup_logging()
+    asyncio.run(_run(settings))
+
+
+async def _run(settings: Settings) -> None:
+    import uvicorn
+
+    from adapters.console import ConsoleAdapter
+    from bot.web import create_app
+
+    store = await _open_store(settings)
+    coach = Coach(store, settings)
+    adapters: list[Any] = []
+    console: ConsoleAdapter | None = None
+    if not settings.telegram_enabled and not settings.slack_enabled:
+        console = ConsoleAdapter(coach, user="me")
+        adapters.append(console)
+    web = create_app(store, [r for a in adapters for r in a.routes()])
+    server = uvicorn.Server(uvicorn.Config(web, host=settings.host, port=settings.port, log_level="warning",
+                                           lifespan="off"))
+    log.info("web app on http://%s:%s (healthz, readyz)", settings.host, settings.port)
+    serve = asyncio.create_task(server.serve())
+    try:
+        if console is not None:
+            print("backcheck console chat: type a message (Ctrl-D to quit).", flush=True)
+            chat = asyncio.create_task(console.start())
+            done, _ = await asyncio.wait({serve, chat}, return_when=asyncio.FIRST_COMPLETED)
+            if chat in done:
+                server.should_exit = True
+            await serve
+        else:
+            await serve
+    finally:
+        for a in adapters:
+            await a.stop()
+        await store.close()
+
+
+@app.command()
+def chat(user: Annotated[str, typer.Option("--user", help="chat as console:NAME")] = "me") -> None:
+    """A local chat with the coach on stdin/stdout (works piped too)."""
+    settings = _settings()
+    if not user.strip() or ":" in user:
+        raise BadInput("--user must be a plain name like ann")
+    asyncio.run(_chat(settings, user))
+
+
+async def _chat(settings: Settings, user: str) -> None:
+    from adapters.console import ConsoleAdapter
+
+    store = await _open_store(settings)
+    try:
+        await ConsoleAdapter(Coach(store, settings), user=user).start()
+    finally:
+        await store.close()
+
+
+@app.command()
+def simulate(
+    file: Annotated[Path, typer.Argument(help="JSON Lines script (architecture.md)")],
+    db: Annotated[str | None, typer.Option("--db", help="database URL (default: a fresh temporary one)")] = None,
+) -> None:
+    """Replay a timestamped script through the real core on a simulated clock; print JSON Lines."""
+    from bot.simulate import SimulationError, read_script
+
+    if not file.is_file():
+        raise BadInput(f"{file}: no such file")
+    try:
+        steps = read_script(file.read_text(encoding="utf-8").splitlines())
+    except (SimulationError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{file}: {exc}") from None
+    with tempfile.TemporaryDirectory(prefix="backcheck-sim-") as tmp:
+        url = db or f"sqlite:///{tmp}/simulate.db"
+        settings = _settings(database_url=url)
+        try:
+            asyncio.run(_simulate(settings, steps))
+        except SimulationError as exc:
+            raise BadInput(f"{file}: {exc}") from None
+
+
+async def _simulate(settings: Settings, steps: list[Any]) -> None:
+    from bot.simulate import run_script
+
+    store = await _open_store(settings)
+
+    def emit(obj: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+    try:
+        await run_script(Coach(store, settings), steps, emit, ticker=None)
+    finally:
+        await store.close()
+    sys.stdout.flush()
+
+
+@user_app.command("export")
+def user_export(key: Annotated[str, typer.Argument(help="user key, e.g. telegram:123 or console:ann")]) -> None:
+    """Print a user's complete data as JSON."""
+    settings = _settings()
+    data = asyncio.run(_user_export(settings, key))
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+async def _user_export(settings: Settings, key: str) -> dict[str, Any]:
+    from bot.dialogue import local_date
+
+    store = await _open_store(settings)
+    coach = Coach(store, settings)
+    try:
+        async with store.session() as s:
+            u = await repo.get_user(s, key)
+            if u is None:
+                raise BadInput(f"no user {key!r}")
+            return await repo.export_user(s, u, coach._summary(u, local_date(u, datetime.now(UTC))))
+    finally:
+        await store.close()
+
+
+@user_app.command("delete")
+def user_delete(key: Annotated[str, typer.Argument(help="user key, e.g. telegram:123")]) -> None:
+    """Erase everything stored about a user."""
+    settings = _settings()
+    counts = asyncio.run(_user_delete(settings, key))
+    sys.stdout.write(json.dumps({"deleted": key, "rows": counts}) + "\n")
+
+
+async def _user_delete(settings: Settings, key: str) -> dict[str, int]:
+    store = await _open_store(settings)
+    try:
+        async with store.session() as s:
+            u = await repo.get_user(s, key)
+            if u is None:
+                raise BadInput(f"no user {key!r}")
+            return await repo.delete_user(s, u)
+    finally:
+        await store.close()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations."""
+    settings = _settings()
+    from bot.store.db import upgrade_sync
+
+    upgrade_sync(settings.database_url)
+    typer.echo("database is up to date")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except BadInput as exc:
+        print(f"backcheck: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except typer.Abort:
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        # typer ships its own copy of click, so click's exceptions are recognised by shape.
+        code = getattr(exc, "exit_code", None)
+        if isinstance(code, int) and hasattr(exc, "format_message"):
+            if code == 2:
+                print(f"backcheck: {exc.format_message()}", file=sys.stderr)
+            else:
+                exc.show()  # type: ignore[attr-defined]
+            sys.exit(code)
+        log.exception("backcheck failed")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

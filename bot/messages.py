@@ -1,0 +1,183 @@
+"""Every text the bot says, in one place (a later translation swaps this module's strings).
+
+Texts are plain: adapters add platform formatting (Telegram HTML escaping, Slack mrkdwn).
+"""
+
+from __future__ import annotations
+
+from bot.domain import Recommendation
+
+INTRO = (
+    "Hi, I'm backcheck: a daily coach for running with common back pain. Each morning I'll ask how "
+    "your back is and what you did, and suggest one session that keeps you moving within what your "
+    "back tolerates.\n"
+    "I'm not a doctor and this is not medical advice. If you ever have numbness around your bottom or "
+    "genitals, trouble peeing or controlling your bladder or bowels, weakness in your legs, a fever, or "
+    "back pain after a fall or accident, see a professional straight away."
+)
+
+ASK_EXPERIENCE = "First: where are you with running?"
+EXPERIENCE_CHOICES = ("New to running", "Returning after a break", "Regular runner")
+ASK_COMFORTABLE = (
+    "How many minutes can you run comfortably right now, without your back complaining? "
+    "(a number, or 'none')"
+)
+COMFORTABLE_CHOICES = ("none", "10", "20", "30", "45", "60")
+ASK_TIMEZONE = "Which time zone are you in? Send a city or a zone name like Europe/London."
+ASK_CHECKIN_TIME = "What time should I check in each morning? (e.g. 07:30)"
+CHECKIN_TIME_CHOICES = ("06:30", "07:00", "07:30", "08:00", "09:00")
+ASK_DAYS = "Which days? (every day, weekdays, or list them like mon, wed, fri)"
+DAYS_CHOICES = ("every day", "weekdays", "mon, wed, fri, sun")
+
+NOT_UNDERSTOOD = {
+    "experience": "Sorry, I didn't get that. Are you new to running, returning after a break, or a regular runner?",
+    "comfortable": "Sorry, I need a number of minutes (like 20), or 'none'.",
+    "timezone": "I don't know that time zone. Try a big city near you (Berlin, Chicago) or a zone like Europe/London.",
+    "checkin_time": "I need a time of day like 07:30 or 7am.",
+    "days": "I need days like 'every day', 'weekdays' or 'mon, wed, fri'.",
+    "reminders": "Reminders on or off?",
+}
+
+CHECKIN_QUESTION = (
+    "Good morning! How's your back today (0-10), and what did you do since last time?\n"
+    "e.g. 'back 3/10, ran 20 min easy, fine during' or 'rested'"
+)
+CHECKIN_CHOICES = ("Feeling fine, rested", "Pain 3/10, ran 20 min easy", "Sore, did nothing")
+ASK_AGAIN = (
+    "I couldn't read a check-in in that. How's your back this morning, 0 (no pain) to 10 (worst), "
+    "and what did you do? For example: 'pain 3, ran 20 min easy' or 'back's a 5, rested'."
+)
+EMPTY = "That message was empty. How's your back this morning, 0-10, and what did you do?"
+TRUNCATED = "That was a long message: I read the first {n} characters and kept all of it."
+ASK_PAIN = "And how's your back this morning, from 0 (no pain) to 10 (worst)?"
+PAIN_CHOICES = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
+CONFIRM_PAIN = (
+    "You wrote {first}/10 and then {later}/10, so I've recorded {later}/10. "
+    "If that's wrong, send the right number."
+)
+PAIN_UPDATED = "Updated: your back is {pain}/10 this morning."
+ADDED_TO_TODAY = "Added to your check-in for {day}."
+SCREEN_QUESTION = (
+    "One safety check: do you have any numbness around your bottom or genitals, new trouble peeing or "
+    "controlling your bladder or bowels, or weakness or numbness in both legs?"
+)
+YES_NO = ("yes", "no")
+SCREEN_CLEAR = "Thanks, good to know. Stick with today's plan and tell me tomorrow how it went."
+
+DISCLAIMER = (
+    "Reminder: I'm a self-help coach, not medical advice. If you're unsure or getting worse, ask a GP "
+    "or physio."
+)
+
+HELP = (
+    "Tell me each morning how your back is (0-10) and what you did, in your own words.\n"
+    "Commands: checkin (answer now), today (today's suggestion), progress (last 4 weeks), settings, "
+    "pause [days], resume, export (all your data), delete (erase everything), stop, help."
+)
+
+SETTINGS = (
+    "Your settings: time zone {timezone}, check-in at {checkin_time} on {days}, experience: {experience}, "
+    "comfortable run: {comfortable}, reminders {reminders}{paused}.\nWhat would you like to change?"
+)
+SETTINGS_CHOICES = (
+    "time zone", "check-in time", "days", "experience", "comfortable minutes", "reminders on", "reminders off",
+)
+SETTING_SAVED = "Saved: {what}."
+SETTINGS_UNKNOWN = "I can change: " + ", ".join(SETTINGS_CHOICES) + "."
+
+PAUSED = "Paused until {until}: no check-ins until then. Send 'resume' to come back earlier."
+PAUSE_BAD = "How many days should I pause for? Send e.g. 'pause 7' (1 to 365 days)."
+RESUMED = "Welcome back! Check-ins are on again."
+NOT_PAUSED = "You're not paused: check-ins are on."
+STOPPED = (
+    "OK, I'll stop sending you messages. Your data stays until you send 'delete'. Send /start to come back."
+)
+RESTARTED = "Welcome back! Check-ins are on again at {checkin_time} ({timezone})."
+CONFIRM_DELETE = (
+    "This erases everything I have stored about you: check-ins, suggestions, settings and messages. "
+    "It can't be undone. Delete everything?"
+)
+DELETE_CHOICES = ("yes, delete everything", "no, keep my data")
+DELETED = "Done: everything I had stored about you is erased. Send a message any time to start afresh."
+DELETE_CANCELLED = "Nothing was deleted."
+EXPORT = "Here is everything I have stored about you, as JSON."
+ONBOARDED = (
+    "All set: I'll check in at {checkin_time} ({timezone}) on {days}. You can tell me how your back is "
+    "any time, and change this with 'settings'."
+)
+NO_SUGGESTION_YET = "I don't have a suggestion yet: tell me how your back is this morning (0-10) and what you did."
+NO_HISTORY = "No check-ins in the last 4 weeks yet. Tell me how your back is, and progress will build up here."
+PROGRESS_HEADER = "Your last 4 weeks:"
+PROGRESS_WEEK = (
+    "{label}: {n} check-ins, morning pain {pain}, running {run} min, cross-training {cross} min, "
+    "strength {strength}x"
+)
+PROGRESS_NOW = "Now: {stage}, running tolerance about {run_minutes} min, typical morning pain {baseline}."
+SORRY = "Sorry, something went wrong on my side. Your message is safe; please try again in a minute."
+
+STRENGTH_ROUTINE = (
+    "10-15 minutes of strength: curl-ups, side bridges, bird dogs (McGill's big three), glute bridges and "
+    "side-lying hip abduction, 2-3 sets of 8-10 each side, slow and controlled."
+)
+NUDGE_TEXT = {
+    "keep_moving": "Moving helps a sore back more than rest: even a 10-20 minute walk today counts.",
+    "add_strength": "Add strength this week: " + STRENGTH_ROUTINE,
+}
+
+SEEK_CARE = {
+    "emergency": (
+        "What you describe can be a sign of a serious problem that needs checking today. Please go to "
+        "A&E or call your emergency number now (999 in the UK, 911 in the US, 112 in the EU). "
+        "Stop training until a professional has seen you."
+    ),
+    "same_day": (
+        "What you describe needs a doctor's check: please contact your GP or an urgent care service "
+        "today. No training advice until a professional has seen you."
+    ),
+}
+REFER = "It would be worth seeing a GP or physio about your back; until then, keep to gentle walking."
+
+
+def _duration(minutes: int) -> str:
+    return f"{minutes}-minute"
+
+
+def session_line(r: Recommendation) -> str:
+    """The one concrete session, in words."""
+    eff = f" {r.effort}" if r.effort else ""
+    if r.action == "seek_care":
+        return SEEK_CARE[r.urgency or "emergency"]
+    if r.action == "run":
+        return f"Today: a {_duration(r.minutes)}{eff} session with {r.run_minutes} minutes of continuous running."
+    if r.action == "walk_run":
+        iv = r.intervals
+        block = (
+            f"{iv.repeats} x (run {_secs(iv.run_s)}, walk {_secs(iv.walk_s)})" if iv else f"{r.run_minutes} min of running"
+        )
+        return f"Today: walk/run, {r.minutes} minutes in all: a 5-minute brisk walk, then {block}."
+    if r.action == "walk":
+        return f"Today: a {_duration(r.minutes)} brisk walk."
+    if r.action == "cross_train":
+        return f"Today: {r.minutes} minutes of{eff} cycling, swimming or cross trainer, no running."
+    if r.action == "strength":
+        return f"Today: {STRENGTH_ROUTINE}"
+    return "Today: rest, with a short easy walk if you feel like it."
+
+
+def _secs(s: int) -> str:
+    if s % 60 == 0:
+        return f"{s // 60} min"
+    if s > 60:
+        return f"{s / 60:g} min"
+    return f"{s} s"
+
+
+def recommendation_text(r: Recommendation) -> str:
+    lines = [session_line(r)]
+    if r.reason:
+        lines.append(r.reason)
+    if r.refer and r.action != "seek_care":
+        lines.append(REFER)
+    for n in r.nudges[:1]:
+        lines.append(NUDGE_TEXT[n])
+    return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""Free-text check-in reply -> :class:`~bot.domain.CheckIn`.
+
+``parse_checkin(text)`` is pure: no I/O, no clock, no randomness, and it never raises. It reads
+the first :data:`MAX_CHARS` characters (``truncated=True`` when there were more) and returns a
+check-in whose ``understood`` is False when nothing usable was found (empty, emoji-only,
+nonsense), so the dialogue can ask a question instead.
+
+Pipeline, each step linear in the length of the text with regexes compiled at import:
+
+1. :func:`bot.parse_text.normalise`: NFKC, lower case, emoji -> activity words or spaces, typo
+   fixes (``rna`` -> ran, ``pian`` -> pain, ``minz`` -> mins, ``20min`` -> 20 min), number words
+   (``three`` -> 3, ``a couple of`` -> 2).
+2. :func:`bot.parse_quantity.scan`: durations, distances, walk/run intervals, Couch to 5K, RPE,
+   clock times and counts, blanked out of a masked copy so they are never read as pain.
+3. :func:`bot.parse_text.split_clauses` + context markers (during a session, this morning,
+   yesterday, another body part, planned or conditional).
+4. :mod:`bot.parse_activity`: activities, their numbers and effort, rest and negation.
+5. :mod:`bot.parse_pain`: morning pain (with ``pain_conflict``) and pain during each session.
+6. :mod:`bot.parse_flags`: red flags and leg pain, with negation and hypotheticals.
+
+Each module's docstring documents its design choices (word -> pain table, ranges, tempo = hard,
+pilates = strength and yoga = other, "fine while running" = pain during 1...).
+"""
+
+from __future__ import annotations
+
+from bot.domain import RED_FLAGS, CheckIn
+from bot.parse_activity import MAX_ACTIVITIES, Builder, extract, merge, to_activity
+from bot.parse_flags import Sentence
+from bot.parse_flags import read as read_flags
+from bot.parse_pain import PainCand
+from bot.parse_pain import read as read_pain
+from bot.parse_quantity import scan
+from bot.parse_re import Doc
+from bot.parse_text import Clause, ClauseIndex, has_content, mark_clauses, normalise, split_clauses
+
+#: Longest text read; the rest is cut and ``truncated`` set.
+MAX_CHARS = 4000
+
+__all__ = ["MAX_CHARS", "parse_checkin", "parse_unguarded"]
+
+
+def parse_checkin(text: str) -> CheckIn:
+    """Read a check-in reply. Never raises, whatever the string."""
+    if not isinstance(text, str):
+        try:
+            text = "" if text is None else str(text)
+        except Exception:  # an object whose __str__ fails is no reply at all
+            text = ""
+    truncated = len(text) > MAX_CHARS
+    raw = text[:MAX_CHARS] if truncated else text
+    try:
+        return parse_unguarded(raw, truncated)
+    except Exception:  # the dialogue must always get an answer; an empty one makes it ask again
+        return CheckIn(text=raw, truncated=truncated)
+
+
+def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
+    """The parser without the safety net (tests call this so a bug cannot hide behind it)."""
+    if not has_content(raw):
+        # Emoji, punctuation or nothing at all: nothing to record, even if the emoji is a 🏃.
+        return CheckIn(text=raw, truncated=truncated)
+    s = normalise(raw)
+    doc = Doc(s)
+    found = scan(s, doc)
+    clauses = split_clauses(found.masked, doc)
+    index = ClauseIndex(clauses)
+    mark_clauses(s, doc, index)
+    acts = extract(s, doc, found, clauses, index)
+    pain = read_pain(found.masked, doc, index, acts.mentions_by_clause)
+    _attach_during(acts.builders, pain.during)
+    activities = tuple(to_activity(b) for b in merge(acts.builders))
+    flags, leg_pain = read_flags(s, doc, lambda: _sentences(clauses, acts.mentions_by_clause))
+    return CheckIn(
+        pain=pain.pain,
+        rested=acts.rest_cue and not activities,
+        activities=activities,
+        red_flags=tuple(f for f in RED_FLAGS if f in flags) if flags else (),
+        leg_pain=leg_pain,
+        text=raw,
+        pain_conflict=pain.conflict,
+        truncated=truncated,
+    )
+
+
+def _attach_during(builders: list[Builder], during: list[PainCand]) -> None:
+    """Pain during goes to the activity in its clause, else the one before, else the one after.
+
+    With no activity at all, "sore at the end, 4/10" still says a session happened: it is
+    recorded as an ``other`` activity rather than lost or mistaken for morning pain.
+    """
+    for cand in during:
+        same = [b for b in builders if b.clause == cand.clause]
+        if same:
+            target = min(same, key=lambda b: abs(b.pos - cand.pos))
+        else:
+            before = [b for b in builders if b.pos < cand.pos]
+            after = [b for b in builders if b.pos > cand.pos]
+            if before:
+                target = max(before, key=lambda b: b.pos)
+            elif after:
+                target = min(after, key=lambda b: b.pos)
+            elif len(builders) < MAX_ACTIVITIES:
+                target = Builder("other", cand.pos, cand.clause)
+                builders.append(target)
+            else:
+                continue
+        target.add_pain(cand.value, cand.numeric)
+
+
+def _sentences(clauses: list[Clause], mentions: list[list[int]]) -> list[Sentence]:
+    out: list[Sentence] = []
+    i = 0
+    while i < len(clauses):
+        j = i
+        while j + 1 < len(clauses) and clauses[j + 1].sent == clauses[i].sent:
+            j += 1
+        active = any(mentions[k] or clauses[k].has("during") for k in range(i, j + 1))
+        out.append(Sentence(clauses[i].start, clauses[j].end, clauses[j].question, active))
+        i = j + 1
+    return out

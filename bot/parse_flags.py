@@ -1,0 +1,348 @@
+"""Red flags and leg pain in plain words.
+
+Red flags (ids from :mod:`bot.domain`) are read per sentence from the normalised text. Each rule
+matches a symptom phrase; the match does not count when
+
+- a negation governs it: "no numbness", "haven't lost weight", "nearly fell", "didn't wet myself"
+  (a negator up to 6 words before, with no "but", "now", ", I"... in between), or a "no" /
+  "none" / "gone" / "fine" after it ("numbness: none", "fever - no");
+- it is hypothetical: "what if I get numbness?", "in case", "signs of", "should I worry about",
+  or "if" / "any" in a question.
+
+Otherwise it counts. **design**: when in doubt about a real symptom report, flag it (a false
+alarm costs less than a miss): "numb bum after cycling" is flagged, and so is weakness in one
+leg. Tiredness words ("legs tired", "heavy legs", "legs felt weak on the hills") are not leg
+weakness when the sentence is about a session.
+
+``leg_pain`` (pain spreading into a leg; not a red flag by itself): "sciatica", "pain down my
+leg", "shooting pain into my left leg", "buttock and leg pain", tingling or numbness in one
+leg or foot. Not "legs tired" or "sore legs".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.parse_re import Doc, Trigger
+
+#: How far past its sentence a rule's supporting words may stand (characters).
+NEEDS_REACH = 100
+
+_NEGATOR_RE = re.compile(
+    r"\b(?:no|not|never|without|none|nor|neither|nothing|nope|zero|0|deny|denies|nearly|almost|free\s+of"
+    r"|absence\s+of|lack\s+of|negative\s+for|haven't|hasn't|hadn't|don't|didn't|doesn't|isn't|wasn't"
+    r"|aren't|weren't|won't)\b"
+)
+_BREAKER_RE = re.compile(
+    r"\b(?:but|however|though|although|except|apart\s+from|yet|now|and\s+i|then|whereas|also|still)\b"
+    r"|[,;:]\s*i\b|[.;!?\n]"
+)
+_COMMA_END_RE = re.compile(r"[,;:]\s*$")
+_NEW_VERB_RE = re.compile(r"(?:came|fell|had|got|went|crashed|slipped|tripped|was|been|took|landed)\b")
+_POST_NEG_RE = re.compile(
+    r"(?:'s|\s+is|\s+has|\s+have|\s+was|\s+are|\s+has\s+been)?\s*(?:[:\-=?]\s*)*(?:none\b|no\b(?!\s+(?:idea|matter|reason))"
+    r"|nope|nil\b|gone\b|resolved|cleared|disappeared|settled|fine\b|ok\b|normal\b|all\s+good"
+    r"|not\s+an?\s+(?:issue|problem)|negative\b|0\b|n/a)"
+)
+_HYPO_RE = re.compile(
+    r"\b(?:what\s+if|in\s+case|incase|should\s+i\s+(?:worry|be\s+worried)|worr(?:y|ied)\s+about"
+    r"|look\s+out\s+for|watch\s+(?:out\s+)?for|keep\s+an\s+eye\s+(?:out\s+)?for|signs?\s+of"
+    r"|symptoms?\s+(?:of|like|such\s+as)|red\s+flags?|what\s+about|what\s+does|what\s+do\s+i\s+do\s+if"
+    r"|if\s+(?:i|you)\s+(?:ever\s+)?(?:get|got|have|had|start|develop|notice|feel|experience|lose)"
+    r"|told\s+(?:me\s+)?to|asked\s+(?:me\s+)?(?:about|if)|would\s+it\s+be)\b"
+)
+_QUESTION_HYPO_RE = re.compile(r"\b(?:if|any(?!\s+time)|could\s+it|could\s+this|might)\b")
+
+_NUMB = (r"(?:numb\w*|tingl\w*|pins\s+and\s+needles|no\s+feeling|lost\s+(?:all\s+|the\s+|some\s+)?"
+         r"(?:feeling|sensation)|loss\s+of\s+(?:feeling|sensation)|reduced\s+(?:feeling|sensation)"
+         r"|altered\s+(?:feeling|sensation)|(?:can't|couldn't|unable\s+to)\s+(?:really\s+|properly\s+)?feel"
+         r"|(?:weird|strange|funny|odd)\s+(?:feeling|sensation))")
+_REGION = (r"(?:bum|bums|butt|butts|buttocks?|bottom(?!\s+of)|backside|arse|ass|groin|genitals?|genital\s+area"
+           r"|privates|private\s+parts|crotch|perineum|perineal|taint|saddle|between\s+(?:my|the)\s+legs"
+           r"|back\s+passage|anus|inner\s+thighs?|down\s+below|down\s+there|when\s+i\s+wipe|downstairs|nether\s+regions|vagina|vulva|penis"
+           r"|scrotum|testicles|balls(?!\s+of)|sit\s+bones|undercarriage)")
+_PEE = (r"(?:pee|peeing|pees|peed|wee|weeing|urinate|urinating|urination|pass(?:ing)?\s+urine"
+        r"|pass(?:ing)?\s+water|empty(?:ing)?\s+(?:my\s+)?bladder|go(?:ing)?\s+(?:to\s+the\s+)?(?:toilet|loo"
+        r"|bathroom)|poo|pooing|open(?:ing)?\s+my\s+bowels)")
+_PEE_NOUN = (r"(?:peeing|weeing|urinating|urination|(?<!a\s)pee|(?<!a\s)wee|passing\s+urine|passing\s+water"
+             r"|(?:my\s+)?bladder|bowels?|going\s+to\s+the\s+(?:toilet|loo)|pooing)(?!\s+bit)")
+_LEGS = r"(?:legs|feet|thighs|calves)"
+_LEG_SYMPTOM = (r"(?:numb\w*|weak\w*|tingl\w*|pins\s+and\s+needles|dead|floppy|giving\s+way|gave\s+way"
+                r"|give\s+way|giving\s+out|gave\s+out|buckl\w*|collaps\w*)")
+_PERSIST = (r"(?:(?:doesn't|don't|didn't|won't|wouldn't|isn't|not|never|nothing)\s+(?:\w+\s+){0,2}?"
+            r"(?:ease|eases|easing|eased|help|helps|helped|helping|settle|settles|settling|settled|go\s+away"
+            r"|goes\s+away|improve|improves|improving|improved|get\s+better|budge|shift|stop|stops|relieve"
+            r"|relieves|change)|no\s+matter|whatever\s+(?:position|way)|any\s+position|however\s+i\s+(?:lie|sleep)"
+            r"|every\s+position|constant|constantly|unrelenting|relentless|non\s+stop|all\s+night|every\s+night"
+            r"|keeps?\s+waking|kept\s+waking|keeps?\s+me\s+(?:up|awake)|kept\s+me\s+(?:up|awake)"
+            r"|makes?\s+no\s+difference|(?:doesn't|don't|didn't)\s+make\s+(?:a|any)\s+difference)")
+_UNEXPLAINED = (r"(?:without\s+(?:trying|meaning\s+to|dieting|changing)|not\s+(?:trying|dieting|on\s+a\s+diet)"
+                r"|(?:wasn't|weren't|haven't\s+been|am\s+not|i'm\s+not|not\s+been)\s+(?:trying|dieting)|no\s+diet"
+                r"|for\s+no\s+(?:apparent\s+)?reason|no\s+idea\s+why|(?:don't|do\s+not)\s+know\s+why|not\s+sure\s+why"
+                r"|unexplained|unintentional\w*|unintended|unexpected\w*|mysterious\w*|can't\s+explain"
+                r"|eating\s+(?:normally|the\s+same|as\s+usual|loads|more|plenty)|even\s+though\s+i'm\s+eating"
+                r"|randomly)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    flag: str
+    pattern: re.Pattern[str]
+    #: Patterns that must also occur in the same sentence.
+    needs: tuple[re.Pattern[str], ...] = ()
+    #: Weakness words that mean tiredness when the sentence is about a session.
+    fatigue: bool = False
+    #: A temperature reading in group ``t`` that must be a fever.
+    temp: bool = False
+
+
+def _r(flag: str, pattern: str, *needs: str, fatigue: bool = False, temp: bool = False) -> _Rule:
+    return _Rule(flag, re.compile(pattern), tuple(re.compile(n) for n in needs), fatigue, temp)
+
+
+_RULES: tuple[_Rule, ...] = (
+    # saddle numbness
+    _r("saddle_numbness", rf"(?P<s>\b{_NUMB})(?:\W+\w+){{0,5}}?\W+{_REGION}\b"),
+    _r("saddle_numbness", rf"\b{_REGION}(?:\W+\w+){{0,4}}?\W+(?P<s>{_NUMB})"),
+    _r("saddle_numbness", r"\bsaddle\s+(?:area\s+|region\s+)?(?P<s>an?aesthesia)"),
+    # bladder and bowel
+    _r("bladder_bowel", r"(?P<s>\b(?:trouble|difficulty|difficulties|problems?|issues?|struggl\w*|hard|harder"
+                        r"|difficult|tricky|strain\w*|unable|can't|couldn't|not\s+able|painful|burning|slow)\b)"
+                        r"\s+(?:(?:to|with|when|while|at|in)\s+)?(?:(?:start|starting|get|getting)\s+(?:to\s+)?)?"
+                        rf"{_PEE}\b"),
+    _r("bladder_bowel", rf"\b(?P<s>{_PEE_NOUN})\s+(?:is|was|has\s+been|been|feels|felt|seems|getting|got|became"
+                        r"|becoming)?\s*(?:(?:a\s+bit|quite|really|very|so|more|a\s+little|kind\s+of|kinda|weirdly"
+                        r"|bit)\s+)?(?P<neg>not\s+)?(?:hard|difficult|tricky|a\s+struggle|struggle|strange|weird"
+                        r"|different|slow|painful|a\s+problem|an\s+issue|problematic|not\s+working|not\s+right|off"
+                        r"|funny|odd|harder|dribbl\w*)\b"),
+    _r("bladder_bowel", r"\b(?P<s>(?:wet|peed|pee'd|pissed|wee'd|weed|pooed|pooped|soiled|shat|shit|messed|leaked)\s+"
+                        r"(?:myself|my\s+(?:pants|trousers|shorts|knickers|underwear|bed)|the\s+bed))"),
+    _r("bladder_bowel", r"\b(?P<s>(?:lost|lose|losing|loss\s+of)\s+(?:all\s+|the\s+|some\s+)?(?:control\s+(?:of|over)"
+                        r"\s+(?:my\s+)?)?(?:bladder|bowels?|continence))"),
+    _r("bladder_bowel", r"\b(?P<s>no\s+(?:bladder|bowel)\s+control|no\s+control\s+(?:of|over)\s+(?:my\s+)?"
+                        r"(?:bladder|bowels?))"),
+    _r("bladder_bowel", r"\b(?P<s>(?:bladder|bowel|urinary|faecal|fecal)\s+(?:control\s+(?:problems?|issues?|loss)"
+                        r"|incontinence|accidents?|leak\w*|weakness|problems?|issues?|trouble|dysfunction"
+                        r"|retention|changes?|symptoms?))"),
+    _r("bladder_bowel", r"\b(?P<s>incontinen\w*|(?:urinary\s+)?retention|leak(?:ing|ed|s)?\s+(?:urine|pee|wee)"
+                        r"|(?:can't|couldn't|unable\s+to|not\s+able\s+to)\s+(?:control|hold)\s+(?:my\s+)?"
+                        r"(?:bladder|bowels?|pee|wee|urine|it\s+in)"
+                        r"|(?:can't|couldn't|didn't|don't)\s+(?:feel|tell|know|notice)\s+(?:when\s+)?(?:i\s+)?"
+                        r"(?:need(?:ed)?\s+to\s+|am\s+|was\s+|'m\s+)?(?:pee|wee|peeing|weeing|go\s+to\s+the\s+toilet)"
+                        r"|accident\s+in\s+my\s+(?:pants|trousers|underwear|shorts))"),
+    # leg weakness
+    _r("leg_weakness", rf"\bboth\s+(?:of\s+)?(?:my\s+)?{_LEGS}\s+(?:(?:are|feel|felt|went|have|gone|going|getting"
+                       rf"|keep|kept|were|seem|been|a\s+bit|quite|really|very)\s+){{0,4}}(?P<s>{_LEG_SYMPTOM})"),
+    _r("leg_weakness", r"(?P<s>\b(?:numb\w*|tingl\w*|pins\s+and\s+needles|no\s+feeling|(?:can't|couldn't)\s+feel)\b)"
+                       r"\s+(?:(?!between\b)\w+\s+){0,2}?(?:both\s+(?:of\s+)?(?:my\s+)?(?:legs|feet)|my\s+legs"
+                       r"|my\s+feet|(?:the|his|her)\s+legs|legs|feet)\b"),
+    _r("leg_weakness", r"(?P<s>\b(?:weak\w*)\b)\s+(?:\w+\s+){0,2}?(?:both\s+(?:of\s+)?(?:my\s+)?(?:legs|feet)"
+                       r"|my\s+legs|my\s+feet|legs)\b", fatigue=True),
+    _r("leg_weakness", r"\b(?:my\s+)?legs\s+(?:(?:are|feel|felt|went|have|gone|going|getting|keep|kept|were|seem"
+                       r"|been|a\s+bit|quite|really|very|both|all)\s+){0,4}(?P<s>numb\w*|tingl\w*|pins\s+and\s+needles"
+                       r"|floppy|giving\s+way|gave\s+way|give\s+way|giving\s+out|gave\s+out|buckl\w*|collaps\w*)"),
+    _r("leg_weakness", r"\b(?:my\s+)?legs\s+(?:(?:are|feel|felt|went|have|gone|going|getting|keep|kept|were|seem"
+                       r"|been|a\s+bit|quite|really|very|both|all|so)\s+){0,4}(?P<s>weak\w*)", fatigue=True),
+    _r("leg_weakness", r"\b(?:leg|knee|knees)\s+(?:(?:keeps?|kept|is|was|has|have|been|just|suddenly|keep)\s+){0,3}"
+                       r"(?P<s>giving\s+way|gave\s+way|give\s+way|giving\s+out|gave\s+out|buckl\w*|collaps\w*)"),
+    _r("leg_weakness", r"(?P<s>\b(?:foot|feet)\s*drop|\bdrop(?:ped)?\s*foot|\bfoot\s+(?:is\s+|keeps\s+)?(?:slapping"
+                       r"|dragging|flopping)|\b(?:dragging|drag|drags)\s+my\s+(?:left\s+|right\s+)?(?:foot|leg)"
+                       r"|\btripping\s+over\s+my\s+(?:own\s+)?(?:foot|feet|toes))"),
+    _r("leg_weakness", r"(?P<s>\b(?:can't|couldn't|unable\s+to|not\s+able\s+to|struggling\s+to|struggle\s+to"
+                       r"|hard\s+to|difficult\s+to)\s+(?:lift|raise|pick\s+up|move|flex|point|stand\s+on|push\s+off"
+                       r"\s+(?:on|with))\s+(?:my\s+|the\s+)?(?:front\s+of\s+(?:my\s+)?)?(?:left\s+|right\s+)?"
+                       r"(?:foot|feet|toes?|ankle|leg|legs|big\s+toe))"),
+    _r("leg_weakness", r"(?P<s>\b(?:can't|couldn't|unable\s+to)\s+(?:walk|stand)\s+on\s+(?:my\s+)?(?:heels|toes"
+                       r"|tiptoes?|tip\s+toes))"),
+    _r("leg_weakness", r"\b(?:leg|legs|foot|feet)\s+(?:(?:is|are|has|have|been|seems?|feels?|keeps?)\s+){0,2}"
+                       r"(?P<s>(?:getting|got|becoming|going|gone)\s+(?:weaker|weak|numb|number|floppy)|weaker)"),
+    _r("leg_weakness", r"(?P<s>\bweakness\s+in\s+(?:my\s+)?(?:left\s+|right\s+|one\s+)?(?:leg|foot|ankle))",
+       fatigue=True),
+    _r("leg_weakness", r"\b(?:left|right|one)\s+(?:leg|foot)\s+(?:is|feels?|felt|went|has\s+gone|seems)\s+"
+                       r"(?:(?:a\s+bit|quite|really|very|so)\s+)?(?P<s>weak|floppy)\b", fatigue=True),
+    # fever
+    _r("fever", r"(?P<s>\b(?:fever\w*|febrile|pyrexi\w*|high\s+temp\w*|chills|rigou?rs|night\s+sweats|cold\s+sweats"
+                r"|shivery|(?:shivers?|shivering)\s+and\s+(?:sweats?|sweating|hot)|(?:sweats?|sweating)\s+and"
+                r"\s+(?:shivers?|shivering|chills)|hot\s+and\s+cold|burning\s+up)\b)"),
+    _r("fever", r"\b(?P<s>(?:(?:got|have|had|has|with|running|run|ran|developed|a\s+bit\s+of)\s+(?:a\s+)?|a\s+)"
+                r"(?:(?:slight|bit\s+of\s+a|high|mild|raised|little)\s+)?temp(?:erature)?"
+                r"|(?:slight|mild|raised)\s+temp(?:erature)?)\b"
+                r"(?!\s*(?:of|is|was|at|:)?\s*(?:3[0-7](?:\.[0-7])?|9[0-9])\b)"),
+    _r("fever", r"\b(?P<s>temp(?:erature)?)\s*(?:of|is|was|at|:|=|reading|up\s+to|hit|reached)?\s*"
+                r"(?:about\s+|around\s+|~\s*)?(?P<t>[0-9]{2,3}(?:\.[0-9]+)?)", temp=True),
+    _r("fever", r"(?P<s>\b(?P<t>3[89](?:\.[0-9]+)?|4[01](?:\.[0-9]+)?)\s*(?:degrees|°\s*c?|c)\b)", temp=True),
+    # trauma
+    _r("trauma", r"\b(?P<s>fell|fallen|falling)\s+(?:(?:really|quite|pretty|so|very)\s+)?(?:off|over|down|from|onto"
+                 r"|on|hard|heavily|badly|awkwardly|backwards|forwards|flat|and|out\s+of|in|into|while|when|during"
+                 r"|through|off\s+of|at)\b"),
+    _r("trauma", r"\b(?P<s>(?:a|bad|nasty|big|heavy|serious|hard|awkward|major|horrible|terrible|really\s+bad)\s+"
+                 r"(?:fall|tumble|spill|crash|accident|collision|smash|wipe\s*out|stack))\b"),
+    _r("trauma", r"\b(?P<s>(?:had|took|taken|have\s+had|taking)\s+a\s+(?:\w+\s+)?(?:fall|tumble|spill|crash|knock"
+                 r"|wipe\s*out))\b"),
+    _r("trauma", r"\b(?P<s>(?:car|road|traffic|bike|cycling|skiing|ski|motorbike|motorcycle|work|sports?|riding"
+                 r"|horse|running)\s+(?:accident|crash|collision|smash|incident))\b"),
+    _r("trauma", r"(?P<s>\bwhiplash\b|\brta\b|\brear\s+ended\b)"),
+    _r("trauma", r"\b(?P<s>(?:hit|knocked|struck|run)\s+(?:over\s+|down\s+|off\s+(?:my|the)\s+bike\s+)?by\s+"
+                 r"(?:a|an|the)\s+(?:car|van|bus|lorry|truck|cyclist|bike|vehicle|motorbike|motorcycle|taxi))\b"),
+    _r("trauma", r"\b(?P<s>(?:knocked|thrown|came|come|flew|went|fell|tumbled)\s+off\s+(?:of\s+)?(?:my|the|a|his"
+                 r"|her)\s+(?:bike|bicycle|motorbike|motorcycle|horse|ladder|roof|wall|chair|bed|scooter|board"
+                 r"|skateboard))\b"),
+    _r("trauma", r"\b(?P<s>(?:crashed|crash|came\s+off)\s+(?:on\s+)?(?:my|the|a)?\s*(?:bike|car|motorbike"
+                 r"|scooter))\b"),
+    _r("trauma", r"\b(?P<s>slipped|tripped|skidded|stumbled|slid)\b(?:\W+\w+){0,6}?\W+(?:landed|fell|hit|smacked"
+                 r"|banged|went\s+down|on\s+my\s+(?:back|bum|bottom|coccyx|tailbone|spine|butt|backside|side))"),
+    _r("trauma", r"\b(?P<s>landed\s+(?:hard\s+|heavily\s+|badly\s+|awkwardly\s+|flat\s+|right\s+)?on\s+my\s+"
+                 r"(?:back|bum|bottom|coccyx|tailbone|spine|side|butt|backside|head))"),
+    _r("trauma", r"\b(?P<s>(?:had|was\s+in|been\s+in|involved\s+in|got\s+in(?:to)?)\s+(?:an?\s+)?(?:\w+\s+)?"
+                 r"accident)\b"),
+    # night pain
+    _r("night_pain", r"\b(?P<s>night\s+pain|pain\s+at\s+night|night\s+time\s+pain)\b"),
+    _r("night_pain", r"\b(?P<s>(?:worse|worst|bad|terrible|awful|unbearable|agony|excruciating)\s+(?:at|in\s+the"
+                     r"|during\s+the|through\s+the|every)\s+night)\b"),
+    _r("night_pain", r"(?P<s>(?:can't|couldn't|unable\s+to)\s+(?:get\s+to\s+)?sleep\s+(?:\w+\s+){0,3}?(?:for|because"
+                     r"\s+of|with|due\s+to|from)\s+(?:the\s+)?(?:pain|it|my\s+back))"),
+    _r("night_pain", r"(?P<s>\b(?:wakes?\s+me|woke\s+me|waking\s+me|keeps?\s+(?:waking\s+)?me\s+(?:up|awake)"
+                     r"|kept\s+(?:waking\s+)?me\s+(?:up|awake)|keeps?\s+waking|kept\s+waking|(?:can't|couldn't"
+                     r"|unable\s+to)\s+(?:get\s+to\s+)?sleep|no\s+sleep|awake\s+all\s+night|up\s+all\s+night"
+                     r"|at\s+night|in\s+the\s+night|during\s+the\s+night|through\s+the\s+night|overnight"
+                     r"|every\s+night|all\s+night|nightly|night\s*time|in\s+bed|lying\s+(?:down|in\s+bed)"
+                     r"|lie\s+down|when\s+i\s+lie)\b)",
+       rf"\b{_PERSIST}\b", r"\b(?:pain|hurts?|hurting|ache\w*|aching|sore|back|agony|it)\b"),
+    # weight loss
+    _r("weight_loss", r"\b(?P<s>(?:unexplained|unintentional|unintended|unexpected|sudden|rapid|significant)\s+"
+                      r"weight\s+loss)\b"),
+    _r("weight_loss", r"\b(?P<s>(?:lost|losing|lose|dropped|dropping|shed|shedding|down)\s+(?:(?:a\s+lot\s+of"
+                      r"|a\s+bit\s+of|some|loads\s+of|lots\s+of|a\s+load\s+of|about|around|nearly|almost|over)\s+)?"
+                      r"(?:[0-9]+(?:\.[0-9]+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?|stone|st)\b|weight)"
+                      r"|weight\s+loss|weight\s+(?:is\s+|has\s+been\s+)?(?:falling|dropping|coming)\s+off"
+                      r"|weight\s+(?:keeps?|kept|is|has\s+been)\s+(?:falling|dropping|going\s+down|coming\s+off))",
+       rf"\b{_UNEXPLAINED}\b"),
+)
+
+_LEG_RULES: tuple[_Rule, ...] = (
+    _r("leg_pain", r"(?P<s>\bsciatic\w*)"),
+    _r("leg_pain", r"(?P<s>\b(?:pain|pains|ache|aching|burning|shooting|tingl\w*|pins\s+and\s+needles|numb\w*"
+                   r"|electric\w*|zings?|zinging|zapping|nerve\s+pain|throbbing)\b)(?:\s+\w+){0,3}?\s+(?:down|into"
+                   r"|radiating\s+(?:down|into|to)|going\s+(?:down|into)|spreading\s+(?:down|into|to)|shooting"
+                   r"\s+(?:down|into)|running\s+down|travell?ing\s+down|through)\s+(?:the\s+back\s+of\s+)?"
+                   r"(?:my\s+|the\s+|his\s+|her\s+)?(?:left\s+|right\s+|l\s+|r\s+|one\s+|both\s+)?(?:legs?|thighs?"
+                   r"|calf|calves|foot|feet|buttocks?\s+and\s+legs?|hamstrings?|shins?|toes?|knees?)\b"),
+    _r("leg_pain", r"(?P<s>\b(?:pain|pains|ache|aching|burning|tingl\w*|pins\s+and\s+needles|numb\w*|nerve\s+pain"
+                   r"|shooting\s+pains?)\b)\s+in\s+(?:my\s+|the\s+)?(?:left\s+|right\s+|one\s+)?(?:leg|thigh|foot"
+                   r"|toes)\b"),
+    _r("leg_pain", r"(?P<s>\b(?:leg|legs|buttock\s+and\s+leg|bum\s+and\s+leg|butt\s+and\s+leg|hip\s+and\s+leg)\s+"
+                   r"(?:pain|pains|symptoms|tingling|numbness)\b)"),
+    _r("leg_pain", r"(?P<s>\bradiat\w*\s+(?:pain\s+)?(?:down|into|to)\b|\breferred\s+(?:pain\s+)?(?:down|into|to)"
+                   r"\s+(?:my\s+)?(?:leg|thigh|calf|foot))"),
+    _r("leg_pain", r"(?P<s>\bshooting\s+(?:pains?\s+)?(?:down|into|through)\s+(?:my\s+)?(?:left\s+|right\s+)?"
+                   r"(?:leg|thigh|calf|foot|buttock|bum))"),
+    _r("leg_pain", r"(?P<s>\b(?:left|right)\s+(?:leg|foot)\s+(?:is\s+|feels\s+|has\s+been\s+)?(?:numb|tingl\w*))"),
+)
+
+
+def _negated(s: str, lo: int, sym: int, end: int) -> bool:
+    last: re.Match[str] | None = None
+    for n in _NEGATOR_RE.finditer(s, max(lo, sym - 60), sym):
+        last = n
+    if last is not None and not _BREAKER_RE.search(s, last.end(), sym) and len(s[last.end():sym].split()) <= 6:
+        # "no run, came off my bike": a comma before a new verb starts a new statement, while
+        # "no numbness, tingling" goes on listing what is denied.
+        return not (_COMMA_END_RE.search(s, last.end(), sym) and _NEW_VERB_RE.match(s, sym))
+    return _POST_NEG_RE.match(s, end) is not None
+
+
+def _hypothetical(s: str, lo: int, sym: int, question: bool) -> bool:
+    for pattern in (_HYPO_RE, _QUESTION_HYPO_RE) if question else (_HYPO_RE,):
+        last: re.Match[str] | None = None
+        for h in pattern.finditer(s, max(lo, sym - 80), sym):
+            last = h
+        if last is not None and not _BREAKER_RE.search(s, last.end(), sym):
+            return True
+    return False
+
+
+def _fever_reading(t: str) -> bool:
+    v = float(t)
+    return 37.8 <= v <= 43 or 100 <= v <= 108
+
+
+def _matches(rule: _Rule, s: str, lo: int, hi: int, question: bool, active: bool) -> bool:
+    if rule.fatigue and active:
+        return False
+    # What a symptom needs (the pain persists, the loss is unexplained) may come in the next
+    # sentence: "Lost 5 kg. Not dieting."
+    if not all(n.search(s, lo, min(len(s), hi + NEEDS_REACH)) for n in rule.needs):
+        return False
+    for x in rule.pattern.finditer(s, lo, hi):
+        sym = x.start("s") if "s" in rule.pattern.groupindex else x.start()
+        if "neg" in rule.pattern.groupindex and x.group("neg"):
+            continue
+        if rule.temp and not _fever_reading(x.group("t")):
+            continue
+        if not (_negated(s, lo, sym, x.end()) or _hypothetical(s, lo, sym, question)):
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    question: bool
+    #: The sentence mentions a session (so "legs weak" is tiredness).
+    active: bool
+
+
+#: Word lists a flag's rules need in their sentence, one word of each list (a body part and a
+#: symptom, say): the rules only run when every list has a word there.
+_TRIGGERS: dict[str, tuple[Trigger, ...]] = {
+    "saddle_numbness": (Trigger([
+        "bum", "butt", "bottom", "backside", "arse", "ass", "groin", "genital", "privates", "private", "crotch",
+        "perine", "taint", "saddle", "between", "passage", "anus", "thigh", "below", "downstairs", "nether",
+        "vagina", "vulva", "penis", "scrotum", "testicle", "balls", "bones", "undercarriage", "there", "wipe"]),
+        Trigger(["numb", "tingl", "pins", "feel", "sensation", "anaesth", "anesth", "dead"])),
+    "bladder_bowel": (Trigger([
+        "pee", "wee", "urin", "water", "bladder", "bowel", "poo", "incontin", "contin", "wet", "piss", "soil",
+        "shat", "shit", "mess", "leak", "toilet", "loo", "bathroom", "retention", "accident", "faecal", "fecal",
+        "hold"]),),
+    "leg_weakness": (
+        Trigger(["leg", "feet", "foot", "thigh", "calves", "knee", "heel", "toe", "tip", "ankle", "drop"]),
+        Trigger(["numb", "weak", "tingl", "pins", "dead", "flop", "giv", "gave", "buckl", "collaps", "feel", "drop", "footdrop", "feetdrop",
+                 "slap", "drag", "trip", "lift", "raise", "pick", "move", "flex", "point", "stand", "push",
+                 "walk"])),
+    "fever": (Trigger(["fever", "febrile", "pyrexi", "temp", "chill", "shiver", "sweat", "rigor", "rigour", "hot",
+                       "burning", "degree", "38", "39", "40", "41"]),),
+    "trauma": (Trigger(["fell", "fall", "tumbl", "spill", "crash", "accident", "collision", "smash", "wipe",
+                        "stack", "whiplash", "rta", "rear", "hit", "knock", "struck", "off", "slip", "trip",
+                        "skid", "stumbl", "slid", "land", "thrown", "incident"]),),
+    "night_pain": (Trigger(["night", "wak", "woke", "sleep", "awake", "bed", "lying", "lie", "overnight", "kept",
+                            "keep"]),),
+    "weight_loss": (Trigger(["weight", "kg", "kilo", "lb", "pound", "stone", "st"]),),
+    "leg_pain": (
+        Trigger(["sciatic", "leg", "thigh", "calf", "calves", "foot", "feet", "toe", "radiat", "referr",
+                 "shooting", "hamstring", "shin", "knee", "buttock"]),
+        Trigger(["sciatic", "pain", "ache", "aching", "burning", "shooting", "tingl", "pins", "numb", "electric",
+                 "zing", "zap", "nerve", "throb", "radiat", "referr", "symptom"])),
+}
+
+
+def read(s: str, doc: Doc, sentences: Callable[[], list[Sentence]]) -> tuple[tuple[str, ...], bool]:
+    """(red flag ids found, leg pain), read sentence by sentence (built only when needed)."""
+    live = {flag for flag, ts in _TRIGGERS.items() if all(t.found(doc) for t in ts)}
+    if not live:
+        return (), False
+    flags: list[str] = []
+    leg = False
+    for sent in sentences():
+        here = {flag for flag in live if all(t.found(doc, sent.start, sent.end) for t in _TRIGGERS[flag])}
+        if not here:
+            continue
+        for rule in _RULES:
+            if rule.flag in here and rule.flag not in flags \
+                    and _matches(rule, s, sent.start, sent.end, sent.question, sent.active):
+                flags.append(rule.flag)
+        if not leg and "leg_pain" in here:
+            leg = any(_matches(r, s, sent.start, sent.end, sent.question, sent.active) for r in _LEG_RULES)
+    return tuple(flags), leg

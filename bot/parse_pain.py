@@ -1,0 +1,344 @@
+"""Pain scores in a check-in: this morning's back pain and peak pain during a session.
+
+Where a number counts as pain (**design**):
+
+- ``3/10``, ``3 out of 10``, ``10/10``; after a pain word ``pain 3``, ``back 3``, ``back's a 4``,
+  ``back is a 4 today``, ``pain level: 3``, ``sore 4``; or a short clause that is just a number
+  and filler (``3``, ``4.``, ``a three``, ``about a 3 today``, ``no wait 5``). Pain outside 0-10,
+  negative numbers and numbers with units (minutes, km, reps, times, RPE) are never pain.
+- Ranges ``3-4``, ``3 to 4``, ``3 or 4``, ``between 3 and 4``, ``3 maybe 4`` are their midpoint
+  (3.5).
+- Words map through the table in :mod:`bot.parse_words`; a number beats a word. Of several
+  words the worst counts, except that "good, no pain" (all words 0-1) is the lowest.
+- During a session: a clause with "during", "while running", "on the run", "at the end",
+  "at 3k", "after 20 min", "throughout"... gives pain during; a number-only clause right after
+  such a clause ("hurt during, 6/10") or after a pain word about a session ("run was painful,
+  6/10") too. "felt"/"hurt" count as during after an activity, and a pain word next to an
+  activity ("ran 5k pain free", "pain free run", "walked 30, all good") describes that
+  activity. A number needs one of those markers: "ran 20 min, 3/10" is morning pain.
+  **design**: "fine while running" is pain during 1 (the table value of "fine"). Pain during
+  with no activity named ("sore at the end, 4/10") goes on an ``other`` activity.
+- Two different morning numbers (``pain 2/10... actually 8/10``, ``3/10, no wait 5``): the later
+  is ``pain`` and the one before it ``pain_conflict``. A number marked "yesterday" / "last
+  night" only counts when nothing else is given, and so does one about a leg, knee, foot or
+  sciatica ("back 3/10 but sciatica 6/10" is 3; "sciatica 6/10" alone is 6).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from bot.parse_re import DIGIT_TOKENS, DIGITS, Doc, Keyed
+from bot.parse_text import Clause, ClauseIndex
+from bot.parse_words import INTENSIFIERS, NOT_PAIN_AFTER, PAIN_WORDS
+
+_N = r"[0-9]{1,2}(?:\.[0-9]+)?"
+_PNUM = rf"(?<![\w.\-/])(?P<a>{_N})(?:\s*(?:-|to|or)\s*(?P<b>{_N}))?"
+_GUARD = (
+    r"(?![0-9.]*[0-9])(?!\s*(?:/\s*(?!10\b)[0-9]|:[0-9]|%|x\b|k\b|km|mi\b|miles?|mins?\b|minutes?|h\b|hrs?\b"
+    r"|hours?|s\b|secs?\b|st\b|nd\b|rd\b|th\b|am\b|pm\b|kg|lbs?\b|days?\b|weeks?\b|times\b|reps?\b|sets?\b"
+    r"|degrees|runs?\b|walks?\b|sessions?\b|laps?\b|lengths?\b|people|kids|goes\b|nights?\b|months?\b"
+    r"|years?\b|of\s+(?!10\b)))"
+)
+_SCALE_RE = Keyed(
+    rf"{_PNUM}\s*(?:/|out\s+of|outta|of(?=\s*10\b(?!\s*(?:x\b|reps?|sets?|times|mins?|minutes?|k\b|km|miles?"
+    r"|laps?|lengths?|people|days?|weeks?))))\s*10(?![0-9]|\.[0-9])(?!\s*/\s*[0-9])",
+    DIGITS,
+)
+_ANCHORS = (r"lower\s+back|back|pain|pains|lbp|sore|soreness|stiff|stiffness|ache|aching|achy|hurts|hurting"
+            r"|nrs|score|rating|rated|level|discomfort|it's|its|i'm|sciatica|leg\s+pain|leg|today|now")
+_FILLERS = (r"is|was|'s|at|about|around|roughly|approx|approximately|maybe|probably|probs|prob|like|level|score"
+            r"|today|now|currently|this|morning|still|only|just|down|up|to|feels|feel|feeling|felt|sitting"
+            r"|of|a|an|i'd|say|would|be|pretty|hovering|rating|rated|my|the|tbh|honestly|reads|reading|sits"
+            r"|stays|stayed|remains|again|already|even|back|pain|definitely|def|circa|c|~|solid|strong|low"
+            r"|high|mild|likely|i|think|reckon|guess|lower|level|score|right|rn")
+_ANCHORED_RE = Keyed(
+    rf"\b(?P<anc>{_ANCHORS})(?:'s)?(?:\s*[:=~]\s*|\s+-\s+|\s+)(?:(?:{_FILLERS})(?:\s*[:=~]\s*|\s+)){{0,4}}"
+    rf"(?:between\s+(?P<ba>{_N})\s+and\s+(?P<bb>{_N})|{_PNUM}){_GUARD}",
+    ["lower", "back", "pain", "lbp", "sore", "stiff", "ach", "hurt", "nrs", "score", "rat", "level", "discomfort",
+     "it", "i'm", "sciatica", "leg", "today", "now"],
+)
+_LOOSE_RE = Keyed(rf"{_PNUM}(?:\s*(?:/|out\s+of|outta)\s*10)?{_GUARD}", DIGITS)
+#: "got back 5", "came back at 7": "back" as in returning, not the back.
+_BACK_NOT_BODY_RE = re.compile(
+    r"\b(?:got|get|gets|getting|came|come|comes|coming|went|go|goes|going|been|headed|heading|bring|brought"
+    r"|way|welcome|drove|driving|flew|moved|turned|look|looking|looked|give"
+    r"|gave|pay|paid|call|called|text|texted|sent|send|hold|held|put|fight|fought|lean|leaned|leant|step"
+    r"|stepped|bounce|bounced|bouncing|be|i'll)\s+\Z"
+)
+
+_BARE_FILLERS = frozenset((
+    "is was 's at about around roughly approx approximately maybe probably probs prob like level score today "
+    "now currently this morning still only just a an i'd id say would be pretty my the tbh honestly again back "
+    "pain lower i think reckon guess right rn thanks thank you ta cheers ish so um hmm er erm no wait sorry "
+    "actually mean meant make that oops correction rather hi hello hey yeah yes yep sure well ok okay update "
+    "pain's back's it it's its i'm am out of feeling feels feel felt sitting at solid definitely def mine "
+    "currently's hurting sore soreness rating rated level's scale nrs between").split()
+)
+_TOKEN_RE = re.compile(r"[a-z']+|[0-9]+(?:\.[0-9]+)?|[/\-]")
+_DIGIT_RE = re.compile(r"[0-9]")
+
+_MULTI_ALT = "|".join(
+    re.escape(w).replace(r"\ ", r"\s+") for w in sorted(PAIN_WORDS, key=len, reverse=True) if " " in w
+)
+_SINGLE_ALT = "|".join(sorted((w for w in PAIN_WORDS if " " not in w), key=len, reverse=True))
+_INT_ALT = "|".join(
+    re.escape(w).replace(r"\ ", r"\s+") for w in sorted(INTENSIFIERS, key=len, reverse=True)
+)
+#: A single word followed by a noun it describes ("good run", "bad fall") is not pain; a phrase
+#: ("pain free run", "no pain on the run") always is.
+_WORD_RE = Keyed(
+    rf"\b(?:(?P<int>{_INT_ALT})\s+)?(?:(?P<w>{_MULTI_ALT})\b"
+    rf"|(?P<w1>{_SINGLE_ALT})\b(?!\s+(?:{'|'.join(NOT_PAIN_AFTER)})\b))",
+    {w.split()[0] for w in (*PAIN_WORDS, *INTENSIFIERS)},
+)
+_NEG_BEFORE_RE = re.compile(r"\b(?:not|isn't|wasn't|aren't|never|doesn't\s+feel|don't\s+feel)\s+\Z")
+
+MAX_WORD_PAIN = 9.0
+
+
+@dataclass(slots=True)
+class PainCand:
+    """A pain score found in the text, and what it is about."""
+
+    pos: int
+    clause: int
+    value: float
+    numeric: bool
+    during: bool = False
+    #: 1 this morning, 0.5 said of yesterday, 0 about another body part.
+    tier: float = 1.0
+
+
+@dataclass(slots=True)
+class PainReading:
+    pain: float | None
+    conflict: float | None
+    during: list[PainCand]
+
+
+def _value(a: str, b: str | None) -> float | None:
+    lo = float(a)
+    v = (lo + float(b)) / 2 if b is not None else lo
+    if not 0 <= lo <= 10 or not 0 <= v <= 10:
+        return None
+    return round(v, 2)
+
+
+_WORD_VALUES: dict[tuple[str, str | None], tuple[float, float]] = {}
+
+
+def _phrase_value(word: str, intens: str | None) -> tuple[float, float]:
+    """(value, table value) of a pain word with its intensifier; memoised, the set is small."""
+    key = (word, intens)
+    found = _WORD_VALUES.get(key)
+    if found is None:
+        base, takes_int = PAIN_WORDS[" ".join(word.split())]
+        v = float(base)
+        if intens and takes_int:
+            step = INTENSIFIERS[" ".join(intens.split())]
+            if base <= 1:
+                v = 0.0 if step >= 2 else v
+            else:
+                v = min(MAX_WORD_PAIN, v + step)
+                if step < 0:
+                    v = max(2.0, v)
+        if len(_WORD_VALUES) < 10_000:
+            _WORD_VALUES[key] = found = (v, float(base))
+        else:
+            found = (v, float(base))
+    return found
+
+
+def _word_value(m: re.Match[str], text: str) -> float:
+    word = m.group("w") or m.group("w1")
+    v, base = _phrase_value(word, m.group("int"))
+    if not word.startswith(("no", "not")) and _NEG_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
+        v = 1.0 if base >= 2 else 4.0
+    return v
+
+
+def _bare_number(m: str, c: Clause) -> tuple[int, float] | None:
+    """A clause that is only a number (or range) and filler words: "3", "a three", "no wait 5"."""
+    if c.end - c.start > 60:
+        return None
+    toks = [t for t in _TOKEN_RE.findall(m, c.start, c.end) if t not in _BARE_FILLERS]
+    if not toks or not toks[0][0].isdigit():
+        return None
+    if len(toks) == 1:
+        v = _value(toks[0], None)
+    elif len(toks) == 3 and toks[1] in ("-", "to", "or", "and") and toks[2][0].isdigit():
+        v = _value(toks[0], toks[2])
+    elif len(toks) == 2 and toks[1][0].isdigit() and 0 < float(toks[1]) - float(toks[0]) <= 2:
+        v = _value(toks[0], toks[1])  # "3 maybe 4"
+    else:
+        return None
+    d = _DIGIT_RE.search(m, c.start, c.end)
+    if v is None or d is None:
+        return None
+    return d.start(), v
+
+
+def _dist(positions: list[int], pos: int) -> int:
+    """Distance from ``pos`` to the nearest of some sorted positions."""
+    i = bisect_left(positions, pos)
+    if i == len(positions):
+        return pos - positions[-1]
+    if i == 0:
+        return positions[0] - pos
+    return min(pos - positions[i - 1], positions[i] - pos)
+
+
+def _is_during(c: Clause, ci: int, pos: int, numeric: bool, prev_during: bool,
+               mentions: list[list[int]]) -> bool:
+    """Whether a pain score in clause ``c`` is about a session rather than this morning."""
+    strong = c.positions("during")
+    morning = c.positions("morning")
+    if strong:
+        return not morning or _dist(strong, pos) <= _dist(morning, pos)
+    if morning:
+        return False
+    acts = mentions[ci]
+    prev_acts = ci > 0 and bool(mentions[ci - 1])
+    weak = c.positions("weak")
+    present = c.positions("present")
+    if weak and (any(a < w for a in acts for w in weak) or (not acts and prev_acts)):
+        return not present or _dist(weak, pos) <= _dist(present, pos)
+    if c.has("back"):
+        return False
+    if prev_during and not present:
+        return True
+    if not numeric:
+        return any(a < pos for a in acts) or (not acts and prev_acts and not present)
+    return False
+
+
+_AND_RE = re.compile(r"\band\b|&|\+")
+
+
+def _about_body(m: str, c: Clause, pos: int) -> bool:
+    """Whether a score is about another body part: its own "and" part of the clause decides
+    ("3/10 in my back and 5/10 in my leg"), else the nearer of the two words."""
+    body = c.marks.get("body")
+    if not body:
+        return False
+    back = c.marks.get("back")
+    if not back:
+        return True
+    lo, hi = c.start, c.end
+    for x in _AND_RE.finditer(m, c.start, c.end):
+        if x.end() <= pos:
+            lo = x.end()
+        else:
+            hi = x.start()
+            break
+    in_body = any(lo <= p < hi for p in body)
+    in_back = any(lo <= p < hi for p in back)
+    if in_body != in_back:
+        return in_body
+    return _dist(body, pos) < _dist(back, pos)
+
+
+def _tier(m: str, c: Clause, pos: int) -> float:
+    """1 for this morning's back, 0.5 for yesterday, 0 for another body part."""
+    if _about_body(m, c, pos):
+        return 0.0
+    if "past" in c.marks and "morning" not in c.marks:
+        return 0.5
+    return 1.0
+
+
+def _numbers(m: str, doc: Doc, index: ClauseIndex) -> dict[int, dict[int, float]]:
+    """Scale and anchored pain numbers of the whole text, by clause then position (-1: not pain)."""
+    found: dict[int, dict[int, float]] = {}
+    for x in _SCALE_RE.finditer(doc, m):
+        ci = index.find(x.start())
+        if ci >= 0:
+            v = _value(x.group("a"), x.group("b"))
+            found.setdefault(ci, {})[x.start("a")] = v if v is not None else -1
+    for x in _ANCHORED_RE.finditer(doc, m):
+        pos = x.start("ba") if x.group("ba") else x.start("a")
+        ci = index.find(pos)
+        if ci < 0 or pos in found.get(ci, ()):
+            continue
+        if x.group("anc") == "back" and _BACK_NOT_BODY_RE.search(m, max(0, x.start() - 12), x.start()):
+            continue
+        v = _value(x.group("ba"), x.group("bb")) if x.group("ba") else _value(x.group("a"), x.group("b"))
+        if v is not None:
+            found.setdefault(ci, {})[pos] = v
+    return found
+
+
+def _clause_numbers(m: str, doc: Doc, c: Clause, found: dict[int, float], loose: bool) -> dict[int, float]:
+    if not found and DIGIT_TOKENS.found(doc, c.start, c.end):
+        bare = _bare_number(m, c)
+        if bare is not None:
+            found[bare[0]] = bare[1]
+    if loose:
+        for x in _LOOSE_RE.finditer(doc, m, c.start, c.end):
+            if x.start("a") not in found:
+                v = _value(x.group("a"), x.group("b"))
+                if v is not None:
+                    found[x.start("a")] = v
+    return {p: v for p, v in found.items() if v >= 0}
+
+
+def _words(m: str, doc: Doc, index: ClauseIndex) -> dict[int, list[tuple[int, int, float]]]:
+    found: dict[int, list[tuple[int, int, float]]] = {}
+    for x in _WORD_RE.finditer(doc, m):
+        ci = index.find(x.start())
+        if ci >= 0:
+            found.setdefault(ci, []).append((x.start(), x.end(), _word_value(x, m)))
+    return found
+
+
+def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> PainReading:
+    """Pain candidates of every clause, classified, and this morning's pain chosen from them."""
+    numbers = _numbers(m, doc, index)
+    words = _words(m, doc, index)
+    cands: list[PainCand] = []
+    prev_during = False
+    for ci, c in enumerate(index.clauses):
+        kinds = c.marks
+        if "cond" in kinds:
+            prev_during = False
+            continue
+        own_during = "during" in kinds
+        nums = numbers.get(ci)
+        if nums is not None or DIGIT_TOKENS.found(doc, c.start, c.end):
+            loose = own_during or (prev_during and "morning" not in kinds and "back" not in kinds)
+            for pos, v in _clause_numbers(m, doc, c, nums or {}, loose).items():
+                during = _is_during(c, ci, pos, True, prev_during, mentions)
+                cands.append(PainCand(pos, ci, v, True, during, _tier(m, c, pos)))
+        said_during = False
+        if ci in words and not c.question and ("body" not in kinds or "back" in kinds):
+            for pos, end, v in words[ci]:
+                # "pain free run": a pain word right before the activity describes it.
+                during = (_is_during(c, ci, pos, False, prev_during, mentions)
+                          or any(0 <= a - end <= 2 for a in mentions[ci]))
+                cands.append(PainCand(pos, ci, v, False, during, _tier(m, c, pos)))
+                said_during = said_during or (during and v >= 2)
+        # "hurt during, 6/10" and "run was painful, 6/10": the number that follows is about it too.
+        prev_during = (own_during or said_during) and "morning" not in kinds
+    if not cands:
+        return PainReading(None, None, [])
+    pain, conflict = _choose([x for x in cands if not x.during])
+    return PainReading(pain, conflict, [x for x in cands if x.during])
+
+
+def _choose(morning: list[PainCand]) -> tuple[float | None, float | None]:
+    numeric = [x for x in morning if x.numeric]
+    pool = numeric or morning
+    if not pool:
+        return None, None
+    top = max(x.tier for x in pool)
+    group = sorted((x for x in pool if x.tier == top), key=lambda x: x.pos)
+    if not numeric:
+        values = [x.value for x in group]
+        # "good, no pain" is 0; once any discomfort is named the worst word counts.
+        return (min(values) if max(values) <= 1 else max(values)), None
+    pain = group[-1].value
+    conflict = next((x.value for x in reversed(group) if x.value != pain), None)
+    return pain, conflict

@@ -1,0 +1,295 @@
+"""The queries the core needs, each on a session the caller owns (one transaction per message)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import select
+
+from bot.domain import Activity, CheckIn, Intervals, Recommendation
+from bot.store.db import make_engine, upgrade
+from bot.store.tables import ActivityRow, CheckInRow, InboundMessage, RecommendationRow, SentMessage, User
+
+
+class Store:
+    """Owns the engine; hands out sessions. Query helpers are plain functions below."""
+
+    def __init__(self, url: str, **engine_kw: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kw)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    async def migrate(self) -> None:
+        await upgrade(self.url)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commits on success, rolls back on error."""
+        async with self._sessions() as s, s.begin():
+            yield s
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+async def get_user(s: AsyncSession, key: str) -> User | None:
+    return (await s.execute(select(User).where(User.key == key))).scalar_one_or_none()
+
+
+async def add_user(s: AsyncSession, user: User) -> User:
+    s.add(user)
+    await s.flush()
+    return user
+
+
+# --- check-ins ---------------------------------------------------------------------------
+
+
+async def get_checkin(s: AsyncSession, user_id: int, local_date: date) -> CheckInRow | None:
+    q = select(CheckInRow).where(CheckInRow.user_id == user_id, CheckInRow.local_date == local_date)
+    return (await s.execute(q)).scalar_one_or_none()
+
+
+async def activities_of(s: AsyncSession, checkin_ids: list[int]) -> dict[int, list[ActivityRow]]:
+    if not checkin_ids:
+        return {}
+    q = (
+        select(ActivityRow)
+        .where(ActivityRow.checkin_id.in_(checkin_ids))  # type: ignore[attr-defined]
+        .order_by(ActivityRow.checkin_id, ActivityRow.position)  # type: ignore[arg-type]
+    )
+    out: dict[int, list[ActivityRow]] = {i: [] for i in checkin_ids}
+    for a in (await s.execute(q)).scalars():
+        out[a.checkin_id].append(a)
+    return out
+
+
+def checkin_from_rows(row: CheckInRow, acts: list[ActivityRow]) -> CheckIn:
+    return CheckIn(
+        pain=row.pain,
+        rested=row.rested,
+        activities=tuple(activity_from_row(a) for a in acts),
+        red_flags=tuple(json.loads(row.red_flags or "[]")),
+        leg_pain=row.leg_pain,
+        text=row.text,
+    )
+
+
+def activity_from_row(a: ActivityRow) -> Activity:
+    return Activity(
+        kind=a.kind,  # type: ignore[arg-type]
+        minutes=a.minutes,
+        km=a.km,
+        effort=a.effort,  # type: ignore[arg-type]
+        pain_during=a.pain_during,
+        run_minutes=a.run_minutes,
+        intervals=Intervals(**json.loads(a.intervals)) if a.intervals else None,
+        rpe=a.rpe,
+    )
+
+
+async def save_checkin(
+    s: AsyncSession, user_id: int, local_date: date, checkin: CheckIn, now: datetime,
+    existing: CheckInRow | None = None,
+) -> CheckInRow:
+    """Insert or replace the check-in for (user, local date): one per user and date."""
+    row = existing
+    if row is None:
+        row = CheckInRow(user_id=user_id, local_date=local_date, created_at=now, updated_at=now)
+        s.add(row)
+    else:
+        await s.execute(delete(ActivityRow).where(ActivityRow.checkin_id == row.id))  # type: ignore[arg-type]
+        row.updated_at = now
+    row.pain = checkin.pain
+    row.rested = checkin.rested
+    row.leg_pain = checkin.leg_pain
+    row.red_flags = json.dumps(list(checkin.red_flags))
+    row.text = checkin.text
+    await s.flush()
+    assert row.id is not None
+    if checkin.activities:
+        s.add_all(
+            ActivityRow(
+                checkin_id=row.id,
+                position=i,
+                kind=a.kind,
+                minutes=a.minutes,
+                km=a.km,
+                effort=a.effort,
+                pain_during=a.pain_during,
+                run_minutes=a.run_minutes,
+                intervals=json.dumps(a.intervals.to_dict()) if a.intervals else None,
+                rpe=a.rpe,
+            )
+            for i, a in enumerate(checkin.activities)
+        )
+    return row
+
+
+async def checkins_between(
+    s: AsyncSession, user_id: int, start: date, end: date
+) -> list[tuple[CheckInRow, list[ActivityRow]]]:
+    q = (
+        select(CheckInRow)
+        .where(CheckInRow.user_id == user_id, CheckInRow.local_date >= start, CheckInRow.local_date <= end)
+        .order_by(CheckInRow.local_date)  # type: ignore[arg-type]
+    )
+    rows = list((await s.execute(q)).scalars())
+    acts = await activities_of(s, [r.id for r in rows if r.id is not None])
+    return [(r, acts.get(r.id or 0, [])) for r in rows]
+
+
+# --- recommendations ---------------------------------------------------------------------
+
+
+async def save_recommendation(
+    s: AsyncSession, user_id: int, local_date: date, reco: Recommendation, now: datetime
+) -> None:
+    """One recommendation per user and date; a corrected check-in replaces it (one statement)."""
+    values = {"user_id": user_id, "local_date": local_date, "action": reco.action,
+              "payload": json.dumps(reco.to_dict()), "created_at": now}
+    ins = _insert_for(s)(RecommendationRow).values(**values)
+    stmt = ins.on_conflict_do_update(
+        index_elements=["user_id", "local_date"],
+        set_={"action": ins.excluded.action, "payload": ins.excluded.payload, "created_at": ins.excluded.created_at},
+    )
+    await s.execute(stmt)
+
+
+def _insert_for(s: AsyncSession) -> Any:
+    """The dialect's INSERT (both SQLite and PostgreSQL have ON CONFLICT)."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
+async def latest_recommendation(s: AsyncSession, user_id: int) -> tuple[date, dict[str, Any]] | None:
+    q = (
+        select(RecommendationRow)
+        .where(RecommendationRow.user_id == user_id)
+        .order_by(RecommendationRow.local_date.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    )
+    row = (await s.execute(q)).scalar_one_or_none()
+    return (row.local_date, json.loads(row.payload)) if row else None
+
+
+# --- inbound and sent messages -----------------------------------------------------------
+
+
+async def keep_inbound(s: AsyncSession, user_id: int, at: datetime, text_: str, handled_as: str) -> None:
+    s.add(InboundMessage(user_id=user_id, at=at, text=text_, handled_as=handled_as[:24]))
+
+
+async def mark_prompt_answered(s: AsyncSession, user_id: int, local_date: date, now: datetime) -> None:
+    await s.execute(
+        update(SentMessage)
+        .where(SentMessage.user_id == user_id, SentMessage.local_date == local_date,  # type: ignore[arg-type]
+               SentMessage.kind == "checkin", SentMessage.answered_at.is_(None))  # type: ignore[union-attr,arg-type]
+        .values(answered_at=now)
+    )
+
+
+# --- export and delete -------------------------------------------------------------------
+
+
+def user_profile_dict(u: User) -> dict[str, Any]:
+    return {
+        "key": u.key,
+        "timezone": u.timezone,
+        "checkin_time": u.checkin_time,
+        "days": [d for d in u.days.split(",") if d],
+        "experience": u.experience,
+        "comfortable_run_minutes": u.comfortable_run_minutes,
+        "reminders": u.reminders,
+        "created_at": u.created_at.isoformat(),
+        "status": u.status,
+        "paused_until": u.paused_until.isoformat() if u.paused_until else None,
+        "onboarded": u.onboarded,
+    }
+
+
+async def export_user(s: AsyncSession, user: User, tolerance: dict[str, Any]) -> dict[str, Any]:
+    """Everything stored about one user, in the architecture.md export format plus extras."""
+    assert user.id is not None
+    rows = await checkins_between(s, user.id, date.min, date.max)
+    checkins = []
+    for row, acts in rows:
+        d = checkin_from_rows(row, acts).to_dict()
+        checkins.append({"date": row.local_date.isoformat(), **d,
+                         "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat()})
+    recos = (await s.execute(
+        select(RecommendationRow).where(RecommendationRow.user_id == user.id)
+        .order_by(RecommendationRow.local_date)  # type: ignore[arg-type]
+    )).scalars()
+    sent = (await s.execute(
+        select(SentMessage).where(SentMessage.user_id == user.id).order_by(SentMessage.due_at)  # type: ignore[arg-type]
+    )).scalars()
+    inbound = (await s.execute(
+        select(InboundMessage).where(InboundMessage.user_id == user.id).order_by(InboundMessage.at)  # type: ignore[arg-type]
+    )).scalars()
+    return {
+        "user": user_profile_dict(user),
+        "checkins": checkins,
+        "recommendations": [{"date": r.local_date.isoformat(), **json.loads(r.payload)} for r in recos],
+        "tolerance": tolerance,
+        "messages_sent": [
+            {"date": m.local_date.isoformat(), "kind": m.kind, "status": m.status,
+             "due_at": m.due_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+             "answered_at": m.answered_at.isoformat() if m.answered_at else None}
+            for m in sent
+        ],
+        "messages_received": [
+            {"at": m.at.isoformat(), "text": m.text, "handled_as": m.handled_as} for m in inbound
+        ],
+        "conversation": {"state": user.conv_state, "data": json.loads(user.conv_data or "null")},
+    }
+
+
+async def delete_user(s: AsyncSession, user: User) -> dict[str, int]:
+    """Erase every row that belongs to the user; returns counts per table."""
+    uid = user.id
+    ids = select(CheckInRow.id).where(CheckInRow.user_id == uid)
+    counts: dict[str, int] = {}
+    for name, stmt in (
+        ("activities", delete(ActivityRow).where(ActivityRow.checkin_id.in_(ids))),  # type: ignore[attr-defined]
+        ("checkins", delete(CheckInRow).where(CheckInRow.user_id == uid)),  # type: ignore[arg-type]
+        ("recommendations", delete(RecommendationRow).where(RecommendationRow.user_id == uid)),  # type: ignore[arg-type]
+        ("sent_messages", delete(SentMessage).where(SentMessage.user_id == uid)),  # type: ignore[arg-type]
+        ("inbound_messages", delete(InboundMessage).where(InboundMessage.user_id == uid)),  # type: ignore[arg-type]
+        ("users", delete(User).where(User.id == uid)),  # type: ignore[arg-type]
+    ):
+        res = await s.execute(stmt)
+        counts[name] = int(getattr(res, "rowcount", 0) or 0)
+    return counts
+
+
+async def count_rows_for(s: AsyncSession, user_id: int) -> int:
+    """How many rows anywhere still reference the user (0 after a complete delete)."""
+    total = 0
+    for model, col in ((CheckInRow, CheckInRow.user_id), (RecommendationRow, RecommendationRow.user_id),
+                       (SentMessage, SentMessage.user_id), (InboundMessage, InboundMessage.user_id),
+                       (User, User.id)):
+        total += int((await s.execute(select(func.count()).select_from(model).where(col == user_id))).scalar_one())
+    return total

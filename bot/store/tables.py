@@ -1,0 +1,132 @@
+"""Database tables (sqlmodel). One schema for SQLite and PostgreSQL; alembic migrates it.
+
+JSON-shaped fields are stored as text so the same schema works on both engines without
+dialect-specific types; they are never queried inside the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy.types import DateTime, Text
+from sqlmodel import Field, SQLModel
+
+
+def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True, max_length=200)
+    timezone: str = Field(default="UTC", max_length=64)
+    checkin_time: str = Field(default="08:00", max_length=5)
+    #: Comma list of day ids (mon..sun).
+    days: str = Field(default="mon,tue,wed,thu,fri,sat,sun", max_length=40)
+    experience: str = Field(default="new", max_length=16)
+    comfortable_run_minutes: int | None = None
+    reminders: bool = True
+    #: active | stopped (user said stop) | blocked (platform says the user blocked the bot)
+    status: str = Field(default="active", max_length=16, index=True)
+    paused_until: date | None = None
+    onboarded: bool = False
+    created_at: datetime = Field(sa_column=_ts())
+    #: ToleranceState.to_dict() as JSON: the model's bounded rolling state.
+    tolerance: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: Local date the "not medical advice" reminder was last shown with training advice.
+    disclaimer_on: date | None = None
+    #: What question the user is answering (kept here, never in process memory, so any replica
+    #: can answer any message) and its data as JSON.
+    conv_state: str | None = Field(default=None, max_length=40)
+    conv_data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class CheckInRow(SQLModel, table=True):
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_checkin_user_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    local_date: date
+    pain: float | None = None
+    rested: bool = False
+    leg_pain: bool = False
+    #: JSON list of red-flag ids.
+    red_flags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    #: The user's words, as sent (truncated at the parser's limit).
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(sa_column=_ts())
+    updated_at: datetime = Field(sa_column=_ts())
+
+
+class ActivityRow(SQLModel, table=True):
+    __tablename__ = "activities"
+
+    id: int | None = Field(default=None, primary_key=True)
+    checkin_id: int = Field(foreign_key="checkins.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    kind: str = Field(max_length=20)
+    minutes: float | None = None
+    km: float | None = None
+    effort: str | None = Field(default=None, max_length=10)
+    pain_during: float | None = None
+    run_minutes: float | None = None
+    #: JSON {"run_s", "walk_s", "repeats"} or null.
+    intervals: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    rpe: float | None = None
+
+
+class RecommendationRow(SQLModel, table=True):
+    __tablename__ = "recommendations"
+    __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_reco_user_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    local_date: date
+    action: str = Field(max_length=16)
+    #: Recommendation.to_dict() as JSON.
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class SentMessage(SQLModel, table=True):
+    """Scheduled prompts (check-in, reminder, safety, digest): one row per user, local date and kind.
+
+    The unique key is the claim: whoever inserts the row sends the message, so a prompt goes out
+    at most once across restarts and replicas.
+    """
+
+    __tablename__ = "sent_messages"
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date", "kind", name="uq_sent_user_date_kind"),
+        Index("ix_sent_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    local_date: date
+    kind: str = Field(max_length=16)
+    #: claimed | sent | failed | blocked | skipped
+    status: str = Field(default="claimed", max_length=10)
+    due_at: datetime = Field(sa_column=_ts())
+    claimed_at: datetime = Field(sa_column=_ts())
+    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    answered_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=200)
+
+
+class InboundMessage(SQLModel, table=True):
+    """Every message a user sent that was not recorded as a check-in (commands, answers, text the
+    parser could not read), so nothing a user says is lost; export and delete cover it."""
+
+    __tablename__ = "inbound_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    at: datetime = Field(sa_column=_ts())
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    handled_as: str = Field(default="", max_length=24)

@@ -1,0 +1,36 @@
+"""The one ASGI app: health now; adapters add webhook routes, later issues admin and metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.store.repo import Store
+
+
+def create_app(store: Store, extra_routes: Sequence[BaseRoute] = (), **state: Any) -> Starlette:
+    async def healthz(_: Request) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    async def readyz(_: Request) -> JSONResponse:
+        if await store.ping():
+            return JSONResponse({"status": "ready", "database": "ok"})
+        return JSONResponse({"status": "not ready", "database": "unreachable"}, status_code=503)
+
+    async def not_found(_: Request, exc: Exception) -> JSONResponse:
+        code = getattr(exc, "status_code", 404)
+        return JSONResponse({"error": getattr(exc, "detail", "not found")}, status_code=code)
+
+    app = Starlette(
+        routes=[Route("/healthz", healthz), Route("/readyz", readyz), *extra_routes],
+        exception_handlers={404: not_found, 405: not_found},
+    )
+    app.state.store = store
+    for k, v in state.items():
+        setattr(app.state, k, v)
+    return app

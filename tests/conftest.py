@@ -1,0 +1,164 @@
+"""Shared fixtures: real databases (a fresh SQLite file and a fresh PostgreSQL database per run),
+a controllable clock, and people who talk to the coach."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from bot.config import Settings
+from bot.dialogue import Coach, Turn
+from bot.store import repo
+from bot.store.repo import Store
+
+#: The admin database the test run creates its own database in (trust auth on this machine).
+PG_ADMIN_URL = os.environ.get("BACKCHECK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run. Unreachable PostgreSQL fails the tests: never skips."""
+    import asyncio
+
+    name = f"backcheck_test_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        try:
+            conn = await asyncpg.connect(PG_ADMIN_URL, timeout=10)
+        except (OSError, asyncpg.PostgresError) as exc:
+            pytest.fail(f"PostgreSQL is required for these tests and is not reachable at {PG_ADMIN_URL}: {exc}")
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'backcheck.db'}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Storage and dialogue tests run on both engines."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def store(db_url: str) -> AsyncIterator[Store]:
+    s = Store(db_url)
+    await s.migrate()
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(_env_file=None, database_url="sqlite:///unused.db", default_timezone="UTC")  # type: ignore[call-arg]
+
+
+class Clock:
+    """A hand-moved clock; tests never sleep."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> datetime:
+        self.now += timedelta(**kw)
+        return self.now
+
+    def set(self, when: datetime) -> datetime:
+        self.now = when
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 12, 1, 7, 30, tzinfo=UTC))
+
+
+class Person:
+    """A user talking to the coach: ``await alice.says("pain 3, ran 20 min")``, then look at
+    ``alice.reply`` (all texts of the answer) and the stored data."""
+
+    def __init__(self, coach: Coach, key: str, clock: Clock) -> None:
+        self.coach, self.key, self.clock = coach, key, clock
+        self.turn = Turn()
+
+    async def says(self, text: str) -> Turn:
+        self.turn = await self.coach.handle(self.key, text, self.clock())
+        return self.turn
+
+    @property
+    def reply(self) -> str:
+        return "\n".join(m.text for m in self.turn.messages)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return self.turn.messages[-1].choices if self.turn.messages else ()
+
+    @property
+    def recommendation(self):  # type: ignore[no-untyped-def]
+        for m in self.turn.messages:
+            if m.recommendation is not None:
+                return m.recommendation
+        return None
+
+    async def user(self):  # type: ignore[no-untyped-def]
+        async with self.coach.store.session() as s:
+            return await repo.get_user(s, self.key)
+
+    async def checkins(self) -> list[dict]:  # type: ignore[type-arg]
+        async with self.coach.store.session() as s:
+            u = await repo.get_user(s, self.key)
+            assert u is not None and u.id is not None
+            rows = await repo.checkins_between(s, u.id, datetime(2000, 1, 1).date(), datetime(2100, 1, 1).date())
+            return [{"date": r.local_date.isoformat(), **repo.checkin_from_rows(r, a).to_dict()} for r, a in rows]
+
+    async def onboard(self, experience: str = "new", minutes: str = "20", tz: str = "UTC",
+                      time: str = "07:30", days: str = "every day") -> None:
+        await self.says("/start")
+        await self.says(experience)
+        if experience != "new":
+            await self.says(minutes)
+        await self.says(tz)
+        await self.says(time)
+        await self.says(days)
+
+
+@pytest.fixture
+def coach(store: Store, settings: Settings) -> Coach:
+    return Coach(store, settings)
+
+
+@pytest.fixture
+def people(coach: Coach, clock: Clock):  # type: ignore[no-untyped-def]
+    """``alice = people("alice")``: a fresh user per test (unique key), on the shared clock."""
+    run = uuid.uuid4().hex[:8]
+
+    def make(name: str, platform: str = "console") -> Person:
+        return Person(coach, f"{platform}:{name}-{run}", clock)
+
+    return make
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

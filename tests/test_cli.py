@@ -1,0 +1,146 @@
+"""The command line as users run it: real processes, real files, real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+BACKCHECK = [sys.executable, "-m", "adapters.cli"]
+
+
+def run(args: list[str], tmp_path: Path, stdin: str = "", env: dict[str, str] | None = None,
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("BACKCHECK_")}
+    e.update({"BACKCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"})
+    e.update(env or {})
+    return subprocess.run([*BACKCHECK, *args], input=stdin, capture_output=True, text=True, cwd=tmp_path,
+                          env=e, timeout=timeout)
+
+
+def test_chat_works_piped(tmp_path: Path) -> None:
+    script = "/start\nreturning\n20\nEurope/London\n07:30\nevery day\npain 3, ran 20 min easy\nexport\n"
+    p = run(["chat", "--user", "ann"], tmp_path, script)
+    assert p.returncode == 0, p.stderr
+    assert "not medical advice" in p.stdout
+    assert "All set" in p.stdout
+    assert "Today:" in p.stdout
+    export = json.loads((tmp_path / "backcheck-console_ann.json").read_text())
+    assert export["user"]["key"] == "console:ann"
+    assert export["checkins"][0]["pain"] == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("BACKCHECK_DEFAULT_CHECKIN_TIME", "25:00"), ("BACKCHECK_DEFAULT_TIMEZONE", "Mars/Olympus"),
+     ("BACKCHECK_TELEGRAM_API_URL", "not a url"), ("BACKCHECK_DATABASE_URL", "mysql://x/y"),
+     ("BACKCHECK_PORT", "99999"), ("BACKCHECK_REMINDER_AFTER_MINUTES", "-5")],
+)
+def test_a_wrong_setting_stops_start_up_with_one_line_naming_it(tmp_path: Path, name: str, value: str) -> None:
+    p = run(["chat"], tmp_path, "", env={name: value})
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], p.stderr
+
+
+def test_settings_come_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BACKCHECK_DEFAULT_CHECKIN_TIME=31:00\n")
+    p = run(["chat"], tmp_path, "")
+    assert p.returncode == 2 and "BACKCHECK_DEFAULT_CHECKIN_TIME" in p.stderr
+
+
+def test_simulate_prints_the_transcript(tmp_path: Path) -> None:
+    script = tmp_path / "diary.jsonl"
+    script.write_text("\n".join(json.dumps(x) for x in [
+        {"at": "2026-12-01T07:00:00+00:00", "user": "alice",
+         "profile": {"timezone": "Europe/London", "checkin_time": "07:30", "experience": "returning",
+                     "comfortable_run_minutes": 20}},
+        {"at": "2026-12-02T08:10:00+00:00", "user": "alice", "text": "back 3/10, ran 20 min easy, fine during"},
+        {"at": "2026-12-03T08:10:00+00:00", "user": "alice", "text": "hmm"},
+    ]) + "\n")
+    p = run(["simulate", str(script)], tmp_path)
+    assert p.returncode == 0, p.stderr
+    lines = [json.loads(x) for x in p.stdout.splitlines()]
+    first_in = lines[0]
+    assert first_in["dir"] == "in" and first_in["user"] == "alice"
+    assert first_in["checkin"]["pain"] == 3 and first_in["checkin"]["activities"][0]["kind"] == "run"
+    reco = next(x["recommendation"] for x in lines if x["dir"] == "out" and x["recommendation"])
+    assert set(reco) >= {"action", "minutes", "run_minutes", "intervals", "effort", "nudges", "reason"}
+    unclear_in = next(x for x in lines if x["dir"] == "in" and x["text"] == "hmm")
+    assert "checkin" not in unclear_in
+    assert not (tmp_path / "cli.db").exists()  # a fresh temporary database unless --db
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [("not json\n", "line 1"), ('{"at": "2026-12-01T07:00:00", "user": "a", "text": "x"}\n', "offset"),
+     ('{"at": "2026-12-02T07:00:00+00:00", "user": "a", "text": "x"}\n'
+      '{"at": "2026-12-01T07:00:00+00:00", "user": "a", "text": "x"}\n', "time order"),
+     ('{"at": "2026-12-01T07:00:00+00:00", "user": "a", "profile": {"shoe": 42}}\n', "shoe"),
+     ('{"at": "2026-12-01T07:00:00+00:00", "user": "a", "profile": {"timezone": "Nowhere/Land"}}\n', "timezone")],
+)
+def test_simulate_rejects_bad_scripts_with_exit_2(tmp_path: Path, content: str, needle: str) -> None:
+    f = tmp_path / "bad.jsonl"
+    f.write_text(content)
+    p = run(["simulate", str(f)], tmp_path)
+    assert p.returncode == 2 and needle in p.stderr, p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_user_export_and_delete(tmp_path: Path) -> None:
+    run(["chat", "--user", "bea"], tmp_path, "/start\nnew\nUTC\n08:00\nevery day\npain 2, walked 30 min\n")
+    p = run(["user", "export", "console:bea"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["checkins"][0]["activities"][0] == {**data["checkins"][0]["activities"][0], "kind": "walk", "minutes": 30}
+    p = run(["user", "delete", "console:bea"], tmp_path)
+    assert p.returncode == 0 and json.loads(p.stdout)["rows"]["users"] == 1
+    p = run(["user", "export", "console:bea"], tmp_path)
+    assert p.returncode == 2 and "no user" in p.stderr
+
+
+def test_db_upgrade_and_bad_usage(tmp_path: Path) -> None:
+    assert run(["db", "upgrade"], tmp_path).returncode == 0
+    assert run(["no-such-command"], tmp_path).returncode == 2
+    assert run(["simulate", str(tmp_path / "missing.jsonl")], tmp_path).returncode == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_run_serves_health_and_the_console_chat(tmp_path: Path) -> None:
+    port = _free_port()
+    e = {k: v for k, v in os.environ.items() if not k.startswith("BACKCHECK_")}
+    e.update({"BACKCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "BACKCHECK_PORT": str(port)})
+    proc = subprocess.Popen([*BACKCHECK, "run"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=e)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "backcheck run did not start serving"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.text == "ok"
+        r = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        assert r.status_code == 200 and r.json()["database"] == "ok"
+        assert httpx.get(f"http://127.0.0.1:{port}/nope", timeout=5).status_code == 404
+        out, err = proc.communicate("/start\n", timeout=60)  # end of input ends the chat and the server
+        assert proc.returncode == 0, err
+        assert "not medical advice" in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
