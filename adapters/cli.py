@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -80,12 +80,25 @@ async def _run(settings: Settings) -> None:
     if not settings.telegram_enabled and not settings.slack_enabled:
         console = ConsoleAdapter(coach, user="me")
         adapters.append(console)
+    if settings.telegram_enabled:
+        from adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(coach, settings))
     web = create_app(store, [r for a in adapters for r in a.routes()])
     server = uvicorn.Server(uvicorn.Config(web, host=settings.host, port=settings.port, log_level="warning",
                                            lifespan="off"))
     log.info("web app on http://%s:%s (healthz, readyz)", settings.host, settings.port)
     serve = asyncio.create_task(server.serve())
+    from scheduler.runner import Scheduler
+
+    sched = Scheduler(store, {a.platform: a for a in adapters}, settings)
     try:
+        # Platform adapters start once the web app is serving: a webhook may fire right away.
+        for a in adapters:
+            if a is not console:
+                await a.start()
+        # One pass now (catch-up after downtime), then one every minute.
+        sched.start()
         if console is not None:
             print("backcheck console chat: type a message (Ctrl-D to quit).", flush=True)
             chat = asyncio.create_task(console.start())
@@ -96,8 +109,55 @@ async def _run(settings: Settings) -> None:
         else:
             await serve
     finally:
+        await sched.stop()
         for a in adapters:
             await a.stop()
+        await store.close()
+
+
+@app.command()
+def tick(
+    now: Annotated[str | None, typer.Option("--now", help="run the pass as at this ISO 8601 instant "
+                                                          "(with offset), e.g. 2026-12-01T07:30:00Z")] = None,
+) -> None:
+    """One scheduler pass (check-ins, reminders, digests due now), then exit: for cron deployments.
+    Messages to console users are printed as JSON lines; a summary goes to stderr."""
+    at = datetime.now(UTC)
+    if now is not None:
+        try:
+            at = datetime.fromisoformat(now.strip())
+        except ValueError:
+            raise BadInput(f"--now: {now!r} is not an ISO 8601 time like 2026-12-01T07:30:00+00:00") from None
+        if at.tzinfo is None:
+            raise BadInput(f"--now: {now!r} needs a UTC offset, e.g. 2026-12-01T07:30:00+00:00")
+    settings = _settings()
+    asyncio.run(_tick(settings, at))
+
+
+async def _tick(settings: Settings, at: datetime) -> None:
+    import time
+
+    from bot.ports import Sender
+    from scheduler.passes import run_pass
+    from scheduler.senders import PrintSender
+
+    store = await _open_store(settings)
+    t0 = time.monotonic()
+    senders: dict[str, Sender] = {"console": PrintSender(lambda: at + timedelta(seconds=time.monotonic() - t0))}
+    started: list[Any] = []
+    try:
+        if settings.telegram_enabled:
+            from adapters.telegram import TelegramAdapter
+
+            tg = TelegramAdapter(Coach(store, settings), settings)
+            await tg.app.initialize()  # sending only: no polling, no webhook
+            started.append(tg)
+            senders["telegram"] = tg
+        report = await run_pass(store, senders, settings, at)
+        print(f"backcheck tick: {report.summary()}", file=sys.stderr)
+    finally:
+        for a in started:
+            await a.app.shutdown()
         await store.close()
 
 
@@ -145,15 +205,19 @@ def simulate(
 
 async def _simulate(settings: Settings, steps: list[Any]) -> None:
     from bot.simulate import run_script
+    from scheduler.sim import SimTicker
 
     store = await _open_store(settings)
 
     def emit(obj: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
+    # The real scheduler passes on the script's clock: check-ins and reminders at their due times.
+    ticker = SimTicker(store, settings, emit)
     try:
-        await run_script(Coach(store, settings), steps, emit, ticker=None)
+        await run_script(Coach(store, settings), steps, emit, ticker=ticker)
     finally:
+        await ticker.close()
         await store.close()
     sys.stdout.flush()
 

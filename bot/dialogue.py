@@ -289,7 +289,8 @@ class Coach:
             acts = (await repo.activities_of(s, [existing.id or 0]))[existing.id or 0]
             merged = merge_checkins(repo.checkin_from_rows(existing, acts), ci)
         await repo.save_checkin(s, u.id, day, merged, now, existing)
-        await repo.mark_prompt_answered(s, u.id, day, now)
+        if u.conv_state == "checkin":  # a scheduled question was open: it is answered now
+            await repo.mark_prompt_answered(s, u.id, day, now)
         state = self._state(u, day)
         new_state, reco = step(state, profile_of(u), merged, day)
         self._save_state(u, new_state, last_checkin=max(day.isoformat(), seen or ""))
@@ -530,7 +531,24 @@ class Coach:
             else:
                 turn.say(M.NO_SUGGESTION_YET)
         elif name == "progress":
-            turn.say(await self._progress_text(s, u, today))
+            text = await self._progress_text(s, u, today)
+            image: bytes | None = None
+            if text != M.NO_HISTORY:
+                # Imported here: matplotlib loads only when someone asks for a chart.
+                import asyncio
+
+                from bot.chart import DAYS_SHOWN, day_points, progress_png
+
+                first = today - timedelta(days=DAYS_SHOWN - 1)
+                rows = await repo.checkins_between(s, u.id, first, today)
+                recos = await repo.recommendations_between(s, u.id, first, today)
+                points = day_points(today, [(r.local_date, r.pain, acts) for r, acts in rows], recos)
+                try:
+                    # Drawing takes a fraction of a second of CPU: off the event loop.
+                    image = await asyncio.to_thread(progress_png, points)
+                except Exception:
+                    log.exception("progress chart failed; sending the text alone")
+            turn.say(text, image=image)
         elif name == "settings":
             self._settings(u, cmd.args, now, turn)
         elif name == "pause":

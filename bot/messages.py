@@ -113,7 +113,7 @@ PROGRESS_WEEK = (
     "strength {strength}x"
 )
 PROGRESS_NOW = "Now: {stage}, running tolerance about {run_minutes} min, typical morning pain {baseline}."
-SORRY = "Sorry, something went wrong on my side. Your message is safe; please try again in a minute."
+SORRY = "Sorry, something went wrong on my side and I couldn't save that. Please send it again in a minute."
 
 STRENGTH_ROUTINE = (
     "10-15 minutes of strength: curl-ups, side bridges, bird dogs (McGill's big three), glute bridges and "

@@ -33,7 +33,7 @@ from bot.domain import (
 )
 from bot.stages import STAGES, Session, continuous, stage_for_minutes, stage_label
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 _RUN_KINDS = frozenset({"run", "walk_run"})
 _WALKISH_KINDS = frozenset({"walk", "walk_run", "run"})
@@ -111,6 +111,20 @@ class DayRecord(NamedTuple):
                 out[name] = v
         return out
 
+    def to_row(self) -> list[Any]:
+        """The stored form: positional, because a state holds ~40 of these and is read and written
+        on every check-in (a dict per record costs twice as much to write and to read)."""
+        return [self.d.isoformat(), self.p, self.b, self.k, self.m, self.rl, self.rt, int(self.ran),
+                int(self.w20), int(self.act), int(self.st), self.pk, int(self.hard), int(self.leg),
+                list(self.flags), self.pa, self.pr, self.pt, self.pn]
+
+    @classmethod
+    def from_row(cls, r: list[Any]) -> DayRecord:
+        (d, p, b, k, m, rl, rt, ran, w20, act, st, pk, hard, leg, flags, pa, pr, pt, pn) = r
+        return cls(date.fromisoformat(d), _opt_float(p), _opt_float(b), k, _opt_float(m), float(rl),
+                   float(rt), bool(ran), bool(w20), bool(act), bool(st), _opt_float(pk), bool(hard),
+                   bool(leg), tuple(flags), pa, pr, pt, pn)
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DayRecord:
         return cls(
@@ -178,7 +192,7 @@ class ToleranceState:
             "prog": self.prog.to_dict(),
             "last_step": _iso(self.last_step),
             "undo": self.undo.to_dict() if self.undo else None,
-            "records": [r.to_dict() for r in self.records],
+            "records": [r.to_row() for r in self.records],
         }
 
     @classmethod
@@ -188,7 +202,9 @@ class ToleranceState:
         return cls(
             start=date.fromisoformat(d["start"]),
             prog=Progression.from_dict(d["prog"]),
-            records=tuple(DayRecord.from_dict(r) for r in d.get("records", ())),
+            # Version 1 stored each record as a dict; version 2 as a row.
+            records=tuple(DayRecord.from_row(r) if isinstance(r, list) else DayRecord.from_dict(r)
+                          for r in d.get("records", ())),
             seed_minutes=None if seed is None else int(seed),
             last_step=_opt_date(d.get("last_step")),
             undo=Progression.from_dict(undo) if undo else None,

@@ -162,3 +162,90 @@ def people(coach: Coach, clock: Clock):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+# --- Telegram (issue 4): one fake Bot API server for every Telegram test ----------------------
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def fake_telegram():  # type: ignore[no-untyped-def]
+    """A fake Telegram Bot API on 127.0.0.1 (tests/fake_telegram.py). Each bot token is a separate
+    bot there, so tests sharing the server stay independent: use a fresh token per test."""
+    from tests.fake_telegram import FakeTelegram
+
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def telegram_store(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Store]:
+    """A migrated SQLite store for the Telegram end-to-end tests (the adapter is engine-neutral;
+    the group digest claims are tested on both engines in test_groups.py)."""
+    s = Store(f"sqlite:///{tmp_path_factory.mktemp('tg') / 'telegram.db'}")
+    await s.migrate()
+    yield s
+    await s.close()
+
+
+# --- scheduler tests: databases of their own ---------------------------------------------------
+# Scheduler passes look at every user in the database, so these tests cannot share the dialogue
+# tests' store: each engine gets a database of its own, emptied before every test.
+
+SCHED_TABLES = ("activities", "checkins", "recommendations", "sent_messages", "inbound_messages",
+                "group_digests", "group_members", "running_groups", "users")
+
+
+@pytest.fixture(scope="session")
+def sched_pg_url() -> Iterator[str]:
+    """A second fresh PostgreSQL database for scheduler tests; unreachable PostgreSQL fails them."""
+    import asyncio
+
+    name = f"backcheck_sched_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        try:
+            conn = await asyncpg.connect(PG_ADMIN_URL, timeout=10)
+        except (OSError, asyncpg.PostgresError) as exc:
+            pytest.fail(f"PostgreSQL is required for these tests and is not reachable at {PG_ADMIN_URL}: {exc}")
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def sched_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sched') / 'sched.db'}"
+    return str(request.getfixturevalue("sched_pg_url"))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def _sched_store_once(sched_url: str) -> AsyncIterator[Store]:
+    s = Store(sched_url)
+    await s.migrate()
+    yield s
+    await s.close()
+
+
+async def wipe(store: Store) -> None:
+    from sqlalchemy import inspect, text
+
+    async with store.session() as s:
+        names = set(await s.run_sync(lambda ss: inspect(ss.connection()).get_table_names()))
+        for t in SCHED_TABLES:
+            if t in names:
+                await s.execute(text(f"DELETE FROM {t}"))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def sched_store(_sched_store_once: Store) -> AsyncIterator[Store]:
+    """An empty database (SQLite and PostgreSQL) for one scheduler test."""
+    await wipe(_sched_store_once)
+    yield _sched_store_once

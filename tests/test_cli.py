@@ -68,7 +68,7 @@ def test_simulate_prints_the_transcript(tmp_path: Path) -> None:
     p = run(["simulate", str(script)], tmp_path)
     assert p.returncode == 0, p.stderr
     lines = [json.loads(x) for x in p.stdout.splitlines()]
-    first_in = lines[0]
+    first_in = next(x for x in lines if x["dir"] == "in")
     assert first_in["dir"] == "in" and first_in["user"] == "alice"
     assert first_in["checkin"]["pain"] == 3 and first_in["checkin"]["activities"][0]["kind"] == "run"
     reco = next(x["recommendation"] for x in lines if x["dir"] == "out" and x["recommendation"])

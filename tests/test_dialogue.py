@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot import groups
 from bot import messages as M
 from bot.dialogue import Coach
 from bot.store import repo
@@ -240,12 +241,16 @@ async def test_export_is_complete_and_delete_erases_everything(people, clock) ->
     assert ola.choices == M.DELETE_CHOICES
     await ola.says("no")
     assert (await ola.user()) is not None
+    async with ola.coach.store.session() as s:
+        await groups.join_group(s, "telegram:-100", ola.key, "Ola", clock.now, title="Park runners")
+    await ola.says("export")
+    assert json.loads(ola.turn.messages[0].document[1])["groups"][0]["group"] == "telegram:-100"
     await ola.says("/delete")
     uid = (await ola.user()).id
     await ola.says("yes, delete everything")
     assert ola.reply == M.DELETED
     async with ola.coach.store.session() as s:
-        assert await repo.count_rows_for(s, uid) == 0
+        assert await repo.count_rows_for(s, uid, ola.key) == 0
     await ola.says("hello again")  # a new start
     assert "not medical advice" in ola.reply
 

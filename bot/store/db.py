@@ -28,7 +28,7 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     # WAL lets readers (web app, scheduler) run beside the writer; NORMAL is durable across
     # process crashes, which is what a single-host bot needs. busy_timeout covers the CLI
@@ -43,7 +43,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def make_engine(url: str, **kw: Any) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(async_url(url), **kw)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 10)

@@ -6,24 +6,42 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import delete, func, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from bot.domain import Activity, CheckIn, Intervals, Recommendation
-from bot.store.db import make_engine, upgrade
-from bot.store.tables import ActivityRow, CheckInRow, InboundMessage, RecommendationRow, SentMessage, User
+from bot.store.db import is_sqlite, make_engine, sqlite_pragmas, upgrade
+from bot.store.inline import InlineSessions, sqlite_sync_engine
+from bot.store.tables import (
+    ActivityRow,
+    CheckInRow,
+    GroupMember,
+    InboundMessage,
+    RecommendationRow,
+    RunningGroup,
+    SentMessage,
+    User,
+)
 
 
 class Store:
-    """Owns the engine; hands out sessions. Query helpers are plain functions below."""
+    """Owns the engine; hands out sessions. Query helpers are plain functions below.
+
+    ``engine`` is always the async engine (dialect checks, health pings). Sessions on SQLite run
+    inline on the event loop's thread (see bot/store/inline.py); on PostgreSQL they are asyncpg's.
+    """
 
     def __init__(self, url: str, **engine_kw: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kw)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._inline: InlineSessions | None = None
+        if is_sqlite(url):
+            self._inline = InlineSessions(sqlite_sync_engine(url, sqlite_pragmas))
 
     async def migrate(self) -> None:
         await upgrade(self.url)
@@ -31,6 +49,11 @@ class Store:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commits on success, rolls back on error."""
+        if self._inline is not None:
+            async with self._inline.session() as inline:
+                # Same surface as AsyncSession for everything the project calls.
+                yield cast(AsyncSession, inline)
+            return
         async with self._sessions() as s, s.begin():
             yield s
 
@@ -43,6 +66,8 @@ class Store:
             return False
 
     async def close(self) -> None:
+        if self._inline is not None:
+            self._inline.dispose()
         await self.engine.dispose()
 
 
@@ -163,25 +188,33 @@ async def save_recommendation(
     s: AsyncSession, user_id: int, local_date: date, reco: Recommendation, now: datetime
 ) -> None:
     """One recommendation per user and date; a corrected check-in replaces it (one statement)."""
-    values = {"user_id": user_id, "local_date": local_date, "action": reco.action,
-              "payload": json.dumps(reco.to_dict()), "created_at": now}
-    ins = _insert_for(s)(RecommendationRow).values(**values)
-    stmt = ins.on_conflict_do_update(
+    await s.execute(_reco_upsert(s.get_bind().dialect.name), {
+        "user_id": user_id, "local_date": local_date, "action": reco.action,
+        "payload": json.dumps(reco.to_dict()), "created_at": now,
+    })
+
+
+@lru_cache(maxsize=2)
+def _reco_upsert(dialect: str) -> Any:
+    """Built once per dialect: building ``excluded`` copies every column, which costs more than
+    running the statement. A Core INSERT on the table (not the entity) skips ORM bookkeeping."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    ins = insert(RecommendationRow.__table__)  # type: ignore[arg-type,attr-defined]
+    return ins.on_conflict_do_update(
         index_elements=["user_id", "local_date"],
         set_={"action": ins.excluded.action, "payload": ins.excluded.payload, "created_at": ins.excluded.created_at},
     )
-    await s.execute(stmt)
 
 
-def _insert_for(s: AsyncSession) -> Any:
-    """The dialect's INSERT (both SQLite and PostgreSQL have ON CONFLICT)."""
-    if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
+async def recommendations_between(s: AsyncSession, user_id: int, start: date, end: date) -> dict[date, dict[str, Any]]:
+    q = select(RecommendationRow).where(
+        RecommendationRow.user_id == user_id, RecommendationRow.local_date >= start,
+        RecommendationRow.local_date <= end,
+    )
+    return {r.local_date: json.loads(r.payload) for r in (await s.execute(q)).scalars()}
 
 
 async def latest_recommendation(s: AsyncSession, user_id: int) -> tuple[date, dict[str, Any]] | None:
@@ -204,7 +237,7 @@ async def keep_inbound(s: AsyncSession, user_id: int, at: datetime, text_: str, 
 
 async def mark_prompt_answered(s: AsyncSession, user_id: int, local_date: date, now: datetime) -> None:
     await s.execute(
-        update(SentMessage)
+        update(SentMessage.__table__)  # type: ignore[arg-type,attr-defined]
         .where(SentMessage.user_id == user_id, SentMessage.local_date == local_date,  # type: ignore[arg-type]
                SentMessage.kind == "checkin", SentMessage.answered_at.is_(None))  # type: ignore[union-attr,arg-type]
         .values(answered_at=now)
@@ -264,6 +297,14 @@ async def export_user(s: AsyncSession, user: User, tolerance: dict[str, Any]) ->
             {"at": m.at.isoformat(), "text": m.text, "handled_as": m.handled_as} for m in inbound
         ],
         "conversation": {"state": user.conv_state, "data": json.loads(user.conv_data or "null")},
+        "groups": [
+            {"group": g.key, "title": g.title, "display_name": m.display_name, "show_pain": m.show_pain,
+             "joined_at": m.joined_at.isoformat()}
+            for m, g in (await s.execute(
+                select(GroupMember, RunningGroup).join(RunningGroup, GroupMember.group_id == RunningGroup.id)  # type: ignore[arg-type]
+                .where(GroupMember.user_key == user.key)
+            )).all()
+        ],
     }
 
 
@@ -278,6 +319,8 @@ async def delete_user(s: AsyncSession, user: User) -> dict[str, int]:
         ("recommendations", delete(RecommendationRow).where(RecommendationRow.user_id == uid)),  # type: ignore[arg-type]
         ("sent_messages", delete(SentMessage).where(SentMessage.user_id == uid)),  # type: ignore[arg-type]
         ("inbound_messages", delete(InboundMessage).where(InboundMessage.user_id == uid)),  # type: ignore[arg-type]
+        # Group links are keyed by user key (a member may join before talking to the bot).
+        ("group_members", delete(GroupMember).where(GroupMember.user_key == user.key)),  # type: ignore[arg-type]
         ("users", delete(User).where(User.id == uid)),  # type: ignore[arg-type]
     ):
         res = await s.execute(stmt)
@@ -285,11 +328,14 @@ async def delete_user(s: AsyncSession, user: User) -> dict[str, int]:
     return counts
 
 
-async def count_rows_for(s: AsyncSession, user_id: int) -> int:
+async def count_rows_for(s: AsyncSession, user_id: int, key: str | None = None) -> int:
     """How many rows anywhere still reference the user (0 after a complete delete)."""
     total = 0
     for model, col in ((CheckInRow, CheckInRow.user_id), (RecommendationRow, RecommendationRow.user_id),
                        (SentMessage, SentMessage.user_id), (InboundMessage, InboundMessage.user_id),
                        (User, User.id)):
         total += int((await s.execute(select(func.count()).select_from(model).where(col == user_id))).scalar_one())
+    if key is not None:
+        q = select(func.count()).select_from(GroupMember).where(GroupMember.user_key == key)
+        total += int((await s.execute(q)).scalar_one())
     return total

@@ -19,6 +19,8 @@ def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    #: The scheduler reads the distinct (time zone, check-in time) pairs off this index (0002).
+    __table_args__ = (Index("ix_users_tz_time", "timezone", "checkin_time"),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, unique=True, max_length=200)
@@ -103,13 +105,17 @@ class SentMessage(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "local_date", "kind", name="uq_sent_user_date_kind"),
         Index("ix_sent_status", "status"),
+        # Reminder selection: sent check-ins by send time (0002).
+        Index("ix_sent_kind_sent_at", "kind", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     local_date: date
     kind: str = Field(max_length=16)
-    #: claimed | sent | failed | blocked | skipped
+    #: claimed | sending (handed to the platform) | sent | failed | blocked | skipped | unknown
+    #: (handed off by a process that died mid-send: it may or may not have reached the user, and
+    #: is never sent again)
     status: str = Field(default="claimed", max_length=10)
     due_at: datetime = Field(sa_column=_ts())
     claimed_at: datetime = Field(sa_column=_ts())
@@ -117,6 +123,10 @@ class SentMessage(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     attempts: int = 0
     error: str | None = Field(default=None, max_length=200)
+    #: Which process holds the claim (host:pid:random), for diagnosis (0002).
+    claimed_by: str | None = Field(default=None, max_length=64)
+    #: A failed row is taken up again by a later pass from this instant (0002).
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
 class InboundMessage(SQLModel, table=True):
@@ -130,3 +140,54 @@ class InboundMessage(SQLModel, table=True):
     at: datetime = Field(sa_column=_ts())
     text: str = Field(sa_column=Column(Text, nullable=False))
     handled_as: str = Field(default="", max_length=24)
+
+
+class RunningGroup(SQLModel, table=True):
+    """A group chat the bot was added to (``telegram:-100123``): members share a weekly digest."""
+
+    __tablename__ = "running_groups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: ``PLATFORM:CHAT_ID``, the address the digest is sent to.
+    key: str = Field(index=True, unique=True, max_length=200)
+    title: str = Field(default="", max_length=200)
+    #: The digest goes out on Monday morning in this zone, for the week that just ended.
+    timezone: str = Field(default="UTC", max_length=64)
+    #: False once the bot was removed from the chat or the chat refused a message.
+    active: bool = True
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class GroupMember(SQLModel, table=True):
+    """A user linked to a group with /join. Keyed by user key, not users.id: a member may join
+    the group before ever talking to the bot in private."""
+
+    __tablename__ = "group_members"
+    __table_args__ = (UniqueConstraint("group_id", "user_key", name="uq_group_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="running_groups.id", ondelete="CASCADE", index=True)
+    user_key: str = Field(max_length=200, index=True)
+    #: The name the group knows the member by (as the platform showed it at /join).
+    display_name: str = Field(default="", max_length=100)
+    #: Pain scores appear in the group only if the member opted in.
+    show_pain: bool = False
+    joined_at: datetime = Field(sa_column=_ts())
+
+
+class GroupDigest(SQLModel, table=True):
+    """The claim on one group's digest for one week: whoever inserts the row sends it."""
+
+    __tablename__ = "group_digests"
+    __table_args__ = (UniqueConstraint("group_id", "week_start", name="uq_group_digest_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="running_groups.id", ondelete="CASCADE")
+    #: Monday of the week the digest covers.
+    week_start: date
+    #: claimed | sent | failed | blocked
+    status: str = Field(default="claimed", max_length=10)
+    claimed_at: datetime = Field(sa_column=_ts())
+    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    attempts: int = 1
+    error: str | None = Field(default=None, max_length=200)

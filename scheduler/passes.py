@@ -1,0 +1,287 @@
+"""One scheduler pass: find what is due at ``now``, hand it to the dispatcher, report.
+
+Selection never loops over users in Python to ask "is it time?". It reads the distinct
+(time zone, check-in time) pairs (an index-only scan of ``ix_users_tz_time``), works out in
+Python which pairs fell due within the catch-up window and for which local date, then asks the
+database for the users of those pairs who are active, onboarded, not paused, have that weekday,
+and have neither a claim row nor a check-in for that date. The same pass code runs under
+``backcheck run`` (APScheduler, every minute), ``backcheck tick`` (once) and ``simulate``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+
+from bot.config import Settings
+from bot.ports import Sender
+from bot.store.repo import Store
+from scheduler.dispatch import (
+    CHECKIN,
+    CHECKIN_T,
+    MAX_ATTEMPTS,
+    REMINDER,
+    SENT_T,
+    USER_T,
+    Dispatcher,
+    Job,
+)
+from scheduler.senders import PacedSender
+from scheduler.timing import (
+    CATCH_UP,
+    as_utc,
+    occurrences,
+    reminder_deadline,
+    reminder_instant,
+    weekday_id,
+)
+
+log = logging.getLogger(__name__)
+
+#: A row still "sending" this long after its claim belongs to a process that died mid-send.
+LEASE = timedelta(minutes=15)
+#: A row still "claimed" (never handed to the platform) this long after its claim belongs to a
+#: process that died or stalled before sending: another pass takes it over. Longer than the
+#: longest wait for a send slot (PlatformLimits.max_wait).
+CLAIM_LEASE = timedelta(minutes=2)
+
+
+@dataclass
+class PassReport:
+    now: datetime
+    #: Jobs found due, by kind.
+    due: Counter[str] = field(default_factory=Counter)
+    #: Jobs handed to the dispatcher (not already queued or in flight here).
+    queued: int = 0
+    #: Rows of dead processes: handed off but never recorded (now "unknown"), and claimed but
+    #: never handed off (taken over by this pass).
+    in_doubt: int = 0
+    taken_over: int = 0
+    digests: int = 0
+    #: Dispatcher counters for this pass (``"<kind>.<what>"``), filled when the pass waits.
+    outcome: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        parts = [f"{k}={v}" for k, v in sorted(self.outcome.items()) if v]
+        due = ", ".join(f"{k}={v}" for k, v in sorted(self.due.items())) or "nothing"
+        extra = f"; {self.in_doubt} in-doubt rows marked unknown" if self.in_doubt else ""
+        extra += f"; {self.taken_over} expired claims taken over" if self.taken_over else ""
+        return f"pass at {self.now.isoformat()}: due {due}; " + (" ".join(parts) or "nothing sent") + extra
+
+
+def _platform_filter(platforms: Iterable[str] | None) -> Any:
+    if platforms is None:
+        return None
+    conds = [USER_T.c.key.startswith(p + ":") for p in sorted(platforms)]
+    return or_(*conds) if conds else USER_T.c.id.is_(None)
+
+
+def _not_paused_on(day: Any) -> Any:
+    return or_(USER_T.c.paused_until.is_(None), USER_T.c.paused_until <= day)
+
+
+async def select_checkins(store: Store, now: datetime, *, platforms: Iterable[str] | None = None,
+                          window: timedelta = CATCH_UP, safety: bool = True) -> list[Job]:
+    """Check-ins due at ``now`` (within ``window`` of their due instant) and not yet claimed."""
+    now = as_utc(now)
+    async with store.session() as s:
+        pairs = (await s.execute(select(USER_T.c.timezone, USER_T.c.checkin_time).distinct())).all()
+        by_date: dict[date, dict[str, dict[str, datetime]]] = defaultdict(lambda: defaultdict(dict))
+        for tz, hhmm in pairs:
+            try:
+                for day, due in occurrences(tz, hhmm, now, window):
+                    by_date[day][tz][hhmm] = due
+            except (ValueError, KeyError):
+                log.warning("scheduler: users with an unusable time zone or time %r %r skipped", tz, hhmm)
+        plat = _platform_filter(platforms)
+        jobs: list[Job] = []
+        for day, zones in sorted(by_date.items()):
+            u = USER_T
+            conds = [
+                or_(*(and_(u.c.timezone == tz, u.c.checkin_time.in_(sorted(times))) for tz, times in zones.items())),
+                u.c.status == "active", u.c.onboarded.is_(True), _not_paused_on(day),
+                u.c.days.contains(weekday_id(day)),
+                ~exists().where(SENT_T.c.user_id == u.c.id, SENT_T.c.local_date == day, SENT_T.c.kind == CHECKIN),
+                ~exists().where(CHECKIN_T.c.user_id == u.c.id, CHECKIN_T.c.local_date == day),
+            ]
+            if plat is not None:
+                conds.append(plat)
+            q = select(u.c.id, u.c.key, u.c.timezone, u.c.checkin_time, u.c.paused_until, u.c.created_at).where(*conds)
+            for uid, key, tz, hhmm, paused_until, created_at in (await s.execute(q)).all():
+                due = zones[tz][hhmm]
+                # Someone who signed up after today's time is not asked until their next day.
+                if created_at is not None and as_utc(created_at) > due:
+                    continue
+                jobs.append(Job(int(uid), key, CHECKIN, day, due, due + window,
+                                welcome_back=paused_until is not None, safety=safety))
+    return jobs
+
+
+async def select_reminders(store: Store, now: datetime, after: timedelta, *,
+                           platforms: Iterable[str] | None = None, window: timedelta = CATCH_UP) -> list[Job]:
+    """One reminder per sent, unanswered check-in, ``after`` its sending, before 21:00 local."""
+    if after <= timedelta(0):
+        return []
+    now = as_utc(now)
+    s2 = SENT_T.alias("r")
+    u = USER_T
+    conds = [
+        SENT_T.c.kind == CHECKIN, SENT_T.c.status == "sent", SENT_T.c.answered_at.is_(None),
+        SENT_T.c.sent_at <= now - after, SENT_T.c.sent_at > now - after - window,
+        u.c.reminders.is_(True), u.c.status == "active", _not_paused_on(SENT_T.c.local_date),
+        ~exists().where(s2.c.user_id == SENT_T.c.user_id, s2.c.local_date == SENT_T.c.local_date,
+                        s2.c.kind == REMINDER),
+        ~exists().where(CHECKIN_T.c.user_id == SENT_T.c.user_id, CHECKIN_T.c.local_date == SENT_T.c.local_date),
+    ]
+    plat = _platform_filter(platforms)
+    if plat is not None:
+        conds.append(plat)
+    q = (select(SENT_T.c.user_id, SENT_T.c.local_date, SENT_T.c.sent_at, u.c.key, u.c.timezone)
+         .select_from(SENT_T.join(u, u.c.id == SENT_T.c.user_id)).where(*conds))
+    jobs: list[Job] = []
+    async with store.session() as s:
+        for uid, day, sent_at, key, tz in (await s.execute(q)).all():
+            at = reminder_instant(sent_at, tz, day, after)
+            if at is None or at > now:
+                continue
+            deadline = reminder_deadline(at, tz, day, window)
+            if now < deadline:
+                jobs.append(Job(int(uid), key, REMINDER, day, at, deadline))
+    return jobs
+
+
+async def select_retries(store: Store, now: datetime, *, platforms: Iterable[str] | None = None,
+                         window: timedelta = CATCH_UP) -> list[Job]:
+    """Failed check-ins and reminders whose retry time has come, still inside their window."""
+    now = as_utc(now)
+    u = USER_T
+    conds = [
+        SENT_T.c.status == "failed", SENT_T.c.kind.in_((CHECKIN, REMINDER)), SENT_T.c.attempts < MAX_ATTEMPTS,
+        or_(SENT_T.c.next_attempt_at.is_(None), SENT_T.c.next_attempt_at <= now),
+        SENT_T.c.due_at > now - window, u.c.status == "active", _not_paused_on(SENT_T.c.local_date),
+    ]
+    plat = _platform_filter(platforms)
+    if plat is not None:
+        conds.append(plat)
+    q = (select(SENT_T.c.id, SENT_T.c.user_id, SENT_T.c.local_date, SENT_T.c.kind, SENT_T.c.due_at,
+                SENT_T.c.attempts, u.c.key, u.c.timezone, u.c.paused_until)
+         .select_from(SENT_T.join(u, u.c.id == SENT_T.c.user_id)).where(*conds))
+    jobs: list[Job] = []
+    async with store.session() as s:
+        for rid, uid, day, kind, due_at, attempts, key, tz, paused_until in (await s.execute(q)).all():
+            due = as_utc(due_at)
+            deadline = due + window if kind == CHECKIN else reminder_deadline(due, tz, day, window)
+            if now < deadline:
+                jobs.append(Job(int(uid), key, kind, day, due, deadline,
+                                welcome_back=kind == CHECKIN and paused_until is not None,
+                                retry_of=int(rid), attempts=int(attempts)))
+    return jobs
+
+
+async def recover_stale(store: Store, now: datetime, lease: timedelta = LEASE,
+                        claim_lease: timedelta = CLAIM_LEASE) -> tuple[int, int]:
+    """Rows whose process died. ``sending`` ones may have been delivered: marked unknown, never
+    resent. ``claimed`` ones were never handed to the platform: made failed-without-an-attempt,
+    so this very pass takes them over (conditionally: one taker) and sends them. A stalled owner
+    that wakes up later finds the row no longer its own and drops it. Returns (unknown, retaken)."""
+    now = as_utc(now)
+    async with store.session() as s:
+        res = await s.execute(
+            update(SENT_T).where(SENT_T.c.status == "sending", SENT_T.c.claimed_at < now - lease)
+            .values(status="unknown", error="in doubt: the sending process died mid-send")
+        )
+        unknown = int(getattr(res, "rowcount", 0) or 0)
+        res = await s.execute(
+            update(SENT_T).where(SENT_T.c.status == "claimed", SENT_T.c.claimed_at < now - claim_lease)
+            .values(status="failed", next_attempt_at=None, claimed_by=None,
+                    error="claim expired before sending: taken over")
+        )
+        return unknown, int(getattr(res, "rowcount", 0) or 0)
+
+
+async def select_due(store: Store, settings: Settings, now: datetime, *,
+                     platforms: Iterable[str] | None = None, safety: bool = True) -> list[Job]:
+    """Everything due at ``now``: check-ins, reminders and retries (the pass's selection step)."""
+    after = timedelta(minutes=settings.reminder_after_minutes)
+    plats = None if platforms is None else sorted(platforms)
+    return [
+        *await select_checkins(store, now, platforms=plats, safety=safety),
+        *await select_reminders(store, now, after, platforms=plats),
+        *await select_retries(store, now, platforms=plats),
+    ]
+
+
+async def submit_due(dispatcher: Dispatcher, settings: Settings, now: datetime, *,
+                     safety: bool = True, digests: bool = True) -> PassReport:
+    """The pass without the waiting: recover stale claims, select, queue. ``backcheck run`` calls
+    this every minute and lets the lanes send in the background."""
+    report = PassReport(now=as_utc(now))
+    report.in_doubt, report.taken_over = await recover_stale(dispatcher.store, now)
+    jobs = await select_due(dispatcher.store, settings, now, platforms=dispatcher.platforms, safety=safety)
+    report.due.update(j.kind for j in jobs)
+    if len(jobs) > 1:
+        # Replicas start their claims at different places in the list, so they mostly claim
+        # different chunks instead of queueing behind each other's uncommitted rows.
+        k = random.randrange(len(jobs))
+        jobs = jobs[k:] + jobs[:k]
+    report.queued = dispatcher.submit(jobs)
+    if digests:
+        report.digests = await send_digests(dispatcher, now)
+    return report
+
+
+async def send_digests(dispatcher: Dispatcher, now: datetime) -> int:
+    """Weekly group digests (bot.groups) through the same senders and rate budgets."""
+    try:
+        from bot.groups import send_due_digests
+    except ImportError:  # groups are optional
+        return 0
+    senders = [PacedSender(s, dispatcher.limiter(p)) for p, s in dispatcher.senders.items()]
+    try:
+        rep = await send_due_digests(dispatcher.store, senders, as_utc(now))
+    except Exception:
+        log.exception("scheduler: group digests failed; the next pass tries again")
+        return 0
+    return len(rep.sent)
+
+
+async def run_pass(
+    store: Store,
+    senders: Mapping[str, Sender] | Iterable[Sender],
+    settings: Settings,
+    now: datetime,
+    *,
+    dispatcher: Dispatcher | None = None,
+    safety: bool = True,
+    digests: bool = True,
+    **dispatcher_kw: Any,
+) -> PassReport:
+    """One complete pass at ``now``: select, claim, send, record; returns when all is recorded.
+
+    Without a ``dispatcher`` one is made for the pass, stamping claims and sends with ``now``
+    plus the real time elapsed since the pass began."""
+    own = dispatcher is None
+    if dispatcher is None:
+        import time
+
+        start, t0 = as_utc(now), time.monotonic()
+        dispatcher_kw.setdefault("clock", lambda: start + timedelta(seconds=time.monotonic() - t0))
+        dispatcher = Dispatcher(store, senders, **dispatcher_kw)
+    before = Counter(dispatcher.report.counts)
+    try:
+        report = await submit_due(dispatcher, settings, now, safety=safety, digests=digests)
+        await dispatcher.drain()
+    finally:
+        if own:
+            await dispatcher.close()
+    report.outcome = Counter(dispatcher.report.counts)
+    report.outcome.subtract(before)
+    report.outcome = +report.outcome
+    return report
