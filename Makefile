@@ -29,6 +29,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.replies
 	$(BIN)/python -m bench.parser_accuracy
+	$(BIN)/python -m bench.fanout
+	$(BIN)/python -m bench.telegram
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

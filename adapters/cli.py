@@ -49,6 +49,9 @@ def _setup_logging() -> None:
     # Health data: log lines carry event names and user keys, never message texts or scores.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
+    # Migrations and HTTP clients narrate every step (and httpx logs URLs with the bot token).
+    for noisy in ("alembic", "httpx", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 async def _open_store(settings: Settings, migrate: bool = True) -> Store:

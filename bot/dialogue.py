@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 KEEP_CHARS = 50_000
 #: The weekly "not medical advice" reminder (domain.md, "What the bot says").
 DISCLAIMER_EVERY = timedelta(days=7)
+#: Until this local time a reply still counts for the previous day's open check-in.
+NIGHT_ENDS = time(4, 0)
 #: A safety screen question follows a check-in with pain this high or pain into a leg.
 SCREEN_PAIN = 7
 
@@ -107,6 +109,8 @@ class Coach:
         """Answer one inbound message. Never loses the text: it is stored before anything else."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
+        # Stored as UTC: SQLite keeps no offsets, and every local date is derived per user anyway.
+        now = now.astimezone(UTC)
         text = text or ""
         for attempt in (1, 2):
             try:
@@ -267,15 +271,26 @@ class Coach:
     # --- check-ins -----------------------------------------------------------------------
 
     def _checkin_date(self, u: User, now: datetime) -> date:
-        today = local_date(u, now)
-        if u.conv_state == "checkin" and u.conv_data:
-            try:
-                open_date = date.fromisoformat(json.loads(u.conv_data)["date"])
-            except (KeyError, ValueError, TypeError):
-                return today
-            # An answer counts for the open check-in until the next one is asked.
-            if timedelta(0) <= today - open_date <= timedelta(days=1):
-                return open_date
+        """Which date a check-in reply counts for (issue 3's answer window).
+
+        A reply counts for the open (asked, unanswered) check-in until the next one is asked: late
+        at night, or on a day the user gets no check-in. On a check-in day, a message after the
+        night (NIGHT_ENDS) is about this morning, so it counts for today, and today's question is
+        then not asked: early reporters are not asked twice.
+        """
+        local = now.astimezone(ZoneInfo(u.timezone))
+        today = local.date()
+        if u.conv_state != "checkin" or not u.conv_data:
+            return today
+        try:
+            open_date = date.fromisoformat(json.loads(u.conv_data)["date"])
+        except (KeyError, ValueError, TypeError):
+            return today
+        if open_date >= today:
+            return open_date if open_date == today else today
+        checkin_day = DAYS[today.weekday()] in u.days.split(",")
+        if not checkin_day or local.time() < NIGHT_ENDS:
+            return open_date
         return today
 
     async def _record_checkin(self, s: AsyncSession, u: User, ci: CheckIn, now: datetime, turn: Turn) -> None:

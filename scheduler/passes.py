@@ -73,7 +73,8 @@ class PassReport:
         due = ", ".join(f"{k}={v}" for k, v in sorted(self.due.items())) or "nothing"
         extra = f"; {self.in_doubt} in-doubt rows marked unknown" if self.in_doubt else ""
         extra += f"; {self.taken_over} expired claims taken over" if self.taken_over else ""
-        return f"pass at {self.now.isoformat()}: due {due}; " + (" ".join(parts) or "nothing sent") + extra
+        done = " ".join(parts) or (f"{self.queued} queued for sending" if self.queued else "nothing sent")
+        return f"pass at {self.now.isoformat()}: due {due}; {done}{extra}"
 
 
 def _platform_filter(platforms: Iterable[str] | None) -> Any:

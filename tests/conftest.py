@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,12 +23,13 @@ from bot.store.repo import Store
 PG_ADMIN_URL = os.environ.get("BACKCHECK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this run. Unreachable PostgreSQL fails the tests: never skips."""
+@contextmanager
+def fresh_pg_database(prefix: str) -> Iterator[str]:
+    """Create a database for this run and drop it after. Unreachable PostgreSQL fails the tests:
+    never skips."""
     import asyncio
 
-    name = f"backcheck_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
 
     async def admin(sql: str) -> None:
         try:
@@ -40,9 +42,17 @@ def pg_url() -> Iterator[str]:
             await conn.close()
 
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for the storage and dialogue tests."""
+    with fresh_pg_database("backcheck_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -199,24 +209,9 @@ SCHED_TABLES = ("activities", "checkins", "recommendations", "sent_messages", "i
 
 @pytest.fixture(scope="session")
 def sched_pg_url() -> Iterator[str]:
-    """A second fresh PostgreSQL database for scheduler tests; unreachable PostgreSQL fails them."""
-    import asyncio
-
-    name = f"backcheck_sched_{uuid.uuid4().hex[:10]}"
-
-    async def admin(sql: str) -> None:
-        try:
-            conn = await asyncpg.connect(PG_ADMIN_URL, timeout=10)
-        except (OSError, asyncpg.PostgresError) as exc:
-            pytest.fail(f"PostgreSQL is required for these tests and is not reachable at {PG_ADMIN_URL}: {exc}")
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    """A second fresh PostgreSQL database, so scheduler passes never see the dialogue tests' users."""
+    with fresh_pg_database("backcheck_sched") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -287,3 +287,25 @@ async def test_reply_after_midnight_counts_for_the_open_check_in(people, coach, 
     await rae.says("pain 2, rested")
     [ci] = await rae.checkins()
     assert ci["date"] == asked.isoformat()
+
+
+async def test_an_early_report_on_a_check_in_day_counts_for_today(people, coach, clock) -> None:  # type: ignore[no-untyped-def]
+    sam = people("sam")
+    await sam.onboard(days="every day")
+    await coach.checkin_prompt(sam.key, clock.now)  # Tuesday's question, never answered
+    asked = clock.now.date()
+    clock.advance(hours=23, minutes=20)  # Wednesday 06:50, before Wednesday's 07:30 question
+    await sam.says("pain 2, rested")
+    [ci] = await sam.checkins()
+    assert ci["date"] == clock.now.date().isoformat() != asked.isoformat()
+
+
+async def test_on_a_day_without_check_in_a_reply_counts_for_the_open_one(people, coach, clock) -> None:  # type: ignore[no-untyped-def]
+    tia = people("tia")
+    await tia.onboard(days="tue, thu")  # the clock starts on Tuesday 1 December 2026
+    await coach.checkin_prompt(tia.key, clock.now)
+    asked = clock.now.date()
+    clock.advance(days=1, hours=3)  # Wednesday 10:30: no check-in on Wednesdays
+    await tia.says("pain 3, ran 20 min easy")
+    [ci] = await tia.checkins()
+    assert ci["date"] == asked.isoformat()

@@ -493,3 +493,17 @@ async def test_backcheck_run_starts_one_apscheduler_job_that_passes_at_once_and_
     finally:
         await sched.stop()
     assert not aps.running
+
+
+async def test_the_pass_sends_weekly_group_digests_once_through_the_same_senders(sched_store: Store) -> None:
+    from bot import groups
+
+    async with sched_store.session() as s:
+        await groups.register_group(s, "console:runners", "Runners", utc(2026, 11, 1))
+    monday_9 = utc(2026, 12, 7, 9, 0)
+    fake = FakeSender()
+    rep = await tick(sched_store, fake, monday_9)
+    assert rep.digests == 1 and fake.keys() == ["console:runners"]
+    again = FakeSender()
+    assert (await tick(sched_store, again, monday_9 + timedelta(minutes=1))).digests == 0
+    assert again.sent == []
