@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
@@ -26,6 +26,13 @@ from bot.store.tables import (
     SentMessage,
     User,
 )
+
+CHECKINS: Table = CheckInRow.__table__  # type: ignore[attr-defined]
+ACTIVITIES: Table = ActivityRow.__table__  # type: ignore[attr-defined]
+# Built once: statement construction is a visible share of a reply's cost.
+_INSERT_CHECKIN = insert(CHECKINS).returning(CHECKINS.c.id)
+_INSERT_ACTIVITY = insert(ACTIVITIES)
+_SELECT_USER = select(User).where(User.key == bindparam("key"))
 
 
 class Store:
@@ -75,7 +82,7 @@ class Store:
 
 
 async def get_user(s: AsyncSession, key: str) -> User | None:
-    return (await s.execute(select(User).where(User.key == key))).scalar_one_or_none()
+    return (await s.execute(_SELECT_USER, {"key": key})).scalar_one_or_none()
 
 
 async def add_user(s: AsyncSession, user: User) -> User:
@@ -133,39 +140,35 @@ def activity_from_row(a: ActivityRow) -> Activity:
 async def save_checkin(
     s: AsyncSession, user_id: int, local_date: date, checkin: CheckIn, now: datetime,
     existing: CheckInRow | None = None,
-) -> CheckInRow:
-    """Insert or replace the check-in for (user, local date): one per user and date."""
-    row = existing
-    if row is None:
-        row = CheckInRow(user_id=user_id, local_date=local_date, created_at=now, updated_at=now)
-        s.add(row)
+) -> int:
+    """Insert or replace the check-in for (user, local date): one per user and date. Returns its id.
+
+    Core statements on the tables, not ORM objects: this is the hot path of every reply, and the
+    unit of work costs more than the SQL here.
+    """
+    fields = {
+        "pain": checkin.pain, "rested": checkin.rested, "leg_pain": checkin.leg_pain,
+        "red_flags": json.dumps(list(checkin.red_flags)), "text": checkin.text, "updated_at": now,
+    }
+    if existing is None:
+        res = await s.execute(_INSERT_CHECKIN, {"user_id": user_id, "local_date": local_date,
+                                                 "created_at": now, **fields})
+        checkin_id = int(res.scalar_one())
     else:
-        await s.execute(delete(ActivityRow).where(ActivityRow.checkin_id == row.id))  # type: ignore[arg-type]
-        row.updated_at = now
-    row.pain = checkin.pain
-    row.rested = checkin.rested
-    row.leg_pain = checkin.leg_pain
-    row.red_flags = json.dumps(list(checkin.red_flags))
-    row.text = checkin.text
-    await s.flush()
-    assert row.id is not None
+        assert existing.id is not None
+        checkin_id = existing.id
+        await s.execute(delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == checkin_id))
+        await s.execute(update(CHECKINS).where(CHECKINS.c.id == checkin_id).values(**fields))
+        for k, v in fields.items():  # keep the caller's object in step with the row
+            setattr(existing, k, v)
     if checkin.activities:
-        s.add_all(
-            ActivityRow(
-                checkin_id=row.id,
-                position=i,
-                kind=a.kind,
-                minutes=a.minutes,
-                km=a.km,
-                effort=a.effort,
-                pain_during=a.pain_during,
-                run_minutes=a.run_minutes,
-                intervals=json.dumps(a.intervals.to_dict()) if a.intervals else None,
-                rpe=a.rpe,
-            )
+        await s.execute(_INSERT_ACTIVITY, [
+            {"checkin_id": checkin_id, "position": i, "kind": a.kind, "minutes": a.minutes, "km": a.km,
+             "effort": a.effort, "pain_during": a.pain_during, "run_minutes": a.run_minutes,
+             "intervals": json.dumps(a.intervals.to_dict()) if a.intervals else None, "rpe": a.rpe}
             for i, a in enumerate(checkin.activities)
-        )
-    return row
+        ])
+    return checkin_id
 
 
 async def checkins_between(
