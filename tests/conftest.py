@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -68,12 +68,20 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+@asynccontextmanager
+async def migrated_store(url: str) -> AsyncIterator[Store]:
+    s = Store(url)
+    await s.migrate()
+    try:
+        yield s
+    finally:
+        await s.close()
+
+
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def store(db_url: str) -> AsyncIterator[Store]:
-    s = Store(db_url)
-    await s.migrate()
-    yield s
-    await s.close()
+    async with migrated_store(db_url) as s:
+        yield s
 
 
 @pytest.fixture
@@ -223,10 +231,8 @@ def sched_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def _sched_store_once(sched_url: str) -> AsyncIterator[Store]:
-    s = Store(sched_url)
-    await s.migrate()
-    yield s
-    await s.close()
+    async with migrated_store(sched_url) as s:
+        yield s
 
 
 async def wipe(store: Store) -> None:

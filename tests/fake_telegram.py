@@ -169,11 +169,7 @@ class FakeBot:
     def message(self, user_id: int, text: str, *, chat_id: int | None = None, chat_type: str = "private",
                 first_name: str = "Ann", title: str = "Runners", push: bool = True) -> dict[str, Any]:
         cid = user_id if chat_id is None else chat_id
-        chat: dict[str, Any] = {"id": cid, "type": chat_type}
-        if chat_type == "private":
-            chat["first_name"] = first_name
-        else:
-            chat["title"] = title
+        chat = _chat(cid, chat_type, first_name, title)
         msg: dict[str, Any] = {
             "message_id": next(self._next_msg_id(cid)), "date": int(time.time()), "chat": chat,
             "from": {"id": user_id, "is_bot": False, "first_name": first_name}, "text": text,
@@ -203,11 +199,7 @@ class FakeBot:
                     push: bool = True) -> dict[str, Any]:
         """A my_chat_member update: the bot's status in a chat changed (kicked = blocked)."""
         cid = user_id if chat_id is None else chat_id
-        chat: dict[str, Any] = {"id": cid, "type": chat_type}
-        if chat_type == "private":
-            chat["first_name"] = first_name
-        else:
-            chat["title"] = title
+        chat = _chat(cid, chat_type, first_name, title)
         bot_user = {k: self.me[k] for k in ("id", "is_bot", "first_name", "username")}
         body = {"my_chat_member": {
             "chat": chat, "from": {"id": user_id, "is_bot": False, "first_name": first_name},
@@ -611,5 +603,16 @@ def main() -> None:
         pass
 
 
+def _chat(chat_id: int, chat_type: str, first_name: str, title: str) -> dict[str, Any]:
+    """A Chat object: private chats have the user's name, groups a title."""
+    chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+    if chat_type == "private":
+        chat["first_name"] = first_name
+    else:
+        chat["title"] = title
+    return chat
+
+
 if __name__ == "__main__":
     main()
+

@@ -1,6 +1,6 @@
 """The Telegram adapter end to end: python-telegram-bot's real HTTP stack against the fake Bot API
 (tests/fake_telegram.py) on 127.0.0.1, the real coach and a real SQLite database. Nothing here
-talks to api.telegram.org.
+talks to Telegram's real servers.
 
 Each test runs its own bot (a fresh token on the shared fake server) and its own users.
 """
