@@ -6,6 +6,7 @@ An adapter turns platform events into ``Coach.handle(key, text, now)`` calls and
 
 from __future__ import annotations
 
+import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -38,3 +39,9 @@ class Adapter(ABC):
     def routes(self) -> list[Any]:
         """Starlette routes this adapter serves in the one ASGI app (webhooks)."""
         return []
+
+
+def traceback_without_message(exc: BaseException) -> str:
+    """Where it failed, without the exception's message: that may quote what the user wrote (a
+    database error repeats its parameters), and health data stays out of logs."""
+    return "".join(traceback.format_tb(exc.__traceback__)) + type(exc).__name__

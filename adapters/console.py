@@ -7,14 +7,18 @@ Reads stdin line by line, so it works both in a terminal and piped
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from adapters.base import Adapter
+from adapters.base import Adapter, traceback_without_message
+from bot import messages
 from bot.dialogue import Coach, Outgoing
+
+log = logging.getLogger(__name__)
 
 
 class ConsoleAdapter(Adapter):
@@ -50,12 +54,9 @@ class ConsoleAdapter(Adapter):
                 break
             try:
                 turn = await self.coach.handle(self.user_key, line.rstrip("\r\n"), self.clock())
-            except Exception:
+            except Exception as exc:
                 # Never silence: the user is told, the error (without their text) goes to the log.
-                import logging
-
-                logging.getLogger(__name__).exception("console: handling a message failed")
-                from bot import messages
+                log.error("console: handling a message failed\n%s", traceback_without_message(exc))
 
                 await self.send(self.user_key, [Outgoing(messages.SORRY)])
                 continue

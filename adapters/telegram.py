@@ -24,7 +24,6 @@ import hmac
 import html
 import json
 import logging
-import traceback
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -68,7 +67,7 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.base import Adapter
+from adapters.base import Adapter, traceback_without_message
 from bot import groups
 from bot import messages as M
 from bot.config import Settings
@@ -194,11 +193,6 @@ def choice_from(data: str, message: Message | None) -> str | None:
     if i < len(buttons) and buttons[i].callback_data == data:
         return buttons[i].text
     return None
-
-
-def _traceback(exc: BaseException) -> str:
-    """Where it failed, without the exception's message (which may quote what the user wrote)."""
-    return "".join(traceback.format_tb(exc.__traceback__)) + type(exc).__name__
 
 
 _Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -464,7 +458,7 @@ class TelegramAdapter(Adapter):
         try:
             turn = await self._handle(key, text)
         except Exception as exc:
-            log.error("telegram: handling a message from %s failed\n%s", key, _traceback(exc))
+            log.error("telegram: handling a message from %s failed\n%s", key, traceback_without_message(exc))
             await self._deliver(key, [Outgoing(M.SORRY)])
             return
         await self._deliver(key, turn.messages)
@@ -546,7 +540,7 @@ class TelegramAdapter(Adapter):
                     return
                 await groups.register_group(s, gkey, chat.title or "", self.clock())
         except Exception as exc:
-            log.error("telegram: group membership change for %s failed\n%s", gkey, _traceback(exc))
+            log.error("telegram: group membership change for %s failed\n%s", gkey, traceback_without_message(exc))
             return
         if old in gone:
             log.info("telegram: added to group %s", gkey)
@@ -557,7 +551,7 @@ class TelegramAdapter(Adapter):
             async with self.coach.store.session() as s:
                 await groups.deactivate_group(s, gkey)
         except Exception as exc:
-            log.error("telegram: deactivating group %s failed\n%s", gkey, _traceback(exc))
+            log.error("telegram: deactivating group %s failed\n%s", gkey, traceback_without_message(exc))
 
     async def _set_status(self, key: str, blocked: bool) -> None:
         try:
@@ -572,7 +566,7 @@ class TelegramAdapter(Adapter):
                     u.status = "active"
                     log.info("telegram: %s unblocked the bot; marked active", key)
         except Exception as exc:
-            log.error("telegram: updating the status of %s failed\n%s", key, _traceback(exc))
+            log.error("telegram: updating the status of %s failed\n%s", key, traceback_without_message(exc))
 
     async def _on_group_command(self, update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         msg, user, chat = update.message, update.effective_user, update.effective_chat
@@ -586,7 +580,7 @@ class TelegramAdapter(Adapter):
             async with self._chat(chat.id):
                 reply = await self._group_reply(name, gkey, ukey, who, chat.title or "", now)
         except Exception as exc:
-            log.error("telegram: group command in %s failed\n%s", gkey, _traceback(exc))
+            log.error("telegram: group command in %s failed\n%s", gkey, traceback_without_message(exc))
             reply = M.SORRY
         await self._deliver(gkey, [Outgoing(reply)])
 
@@ -634,13 +628,13 @@ class TelegramAdapter(Adapter):
                 if g is not None and await groups.get_group(s, self.key(new)) is None:
                     g.key = self.key(new)
         except Exception as exc:
-            log.error("telegram: following a group migration failed\n%s", _traceback(exc))
+            log.error("telegram: following a group migration failed\n%s", traceback_without_message(exc))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The backstop for errors our handlers did not catch: log where (never the text) and tell
         the user, so nobody is met with silence."""
         exc = context.error
-        log.error("telegram: unhandled error\n%s", _traceback(exc) if exc else "?")
+        log.error("telegram: unhandled error\n%s", traceback_without_message(exc) if exc else "?")
         if isinstance(update, Update) and update.effective_chat is not None:
             chat = update.effective_chat
             if chat.type == ChatType.PRIVATE:
