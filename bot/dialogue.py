@@ -19,12 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import answers
 from bot import messages as M
+from bot.chart import DAYS_SHOWN
 from bot.config import Settings
 from bot.domain import CROSS_TRAINING_KINDS, DAYS, CheckIn, Profile, Recommendation
 from bot.parse import MAX_CHARS, parse_checkin
 from bot.store import repo
 from bot.store.repo import Store
-from bot.store.tables import User
+from bot.store.tables import ActivityRow, CheckInRow, User
 from bot.tolerance import (
     ToleranceState,
     initial_state,
@@ -287,7 +288,7 @@ class Coach:
         except (KeyError, ValueError, TypeError):
             return today
         if open_date >= today:
-            return open_date if open_date == today else today
+            return today
         checkin_day = DAYS[today.weekday()] in u.days.split(",")
         if not checkin_day or local.time() < NIGHT_ENDS:
             return open_date
@@ -546,16 +547,16 @@ class Coach:
             else:
                 turn.say(M.NO_SUGGESTION_YET)
         elif name == "progress":
-            text = await self._progress_text(s, u, today)
+            first = today - timedelta(days=DAYS_SHOWN - 1)
+            rows = await repo.checkins_between(s, u.id, first, today)
+            text = self._progress_text(u, rows, first, today)
             image: bytes | None = None
-            if text != M.NO_HISTORY:
+            if rows:
                 # Imported here: matplotlib loads only when someone asks for a chart.
                 import asyncio
 
-                from bot.chart import DAYS_SHOWN, day_points, progress_png
+                from bot.chart import day_points, progress_png
 
-                first = today - timedelta(days=DAYS_SHOWN - 1)
-                rows = await repo.checkins_between(s, u.id, first, today)
                 recos = await repo.recommendations_between(s, u.id, first, today)
                 points = day_points(today, [(r.local_date, r.pain, acts) for r, acts in rows], recos)
                 try:
@@ -635,10 +636,9 @@ class Coach:
         turn.say(M.SETTINGS_UNKNOWN, M.SETTINGS_CHOICES)
         return True
 
-    async def _progress_text(self, s: AsyncSession, u: User, today: date) -> str:
-        assert u.id is not None
-        start = today - timedelta(days=27)
-        rows = await repo.checkins_between(s, u.id, start, today)
+    def _progress_text(self, u: User, rows: list[tuple[CheckInRow, list[ActivityRow]]], start: date,
+                       today: date) -> str:
+        """The last DAYS_SHOWN (from ``start``) as four weekly lines; ``rows`` are its check-ins."""
         if not rows:
             return M.NO_HISTORY
         lines = [M.PROGRESS_HEADER]

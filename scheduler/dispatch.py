@@ -52,14 +52,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import prompts
 from bot.dialogue import Outgoing
 from bot.ports import PermanentFailure, Sender, TemporaryFailure
+from bot.store.db import dialect_insert
 from bot.store.repo import Store
 from bot.store.tables import CheckInRow, SentMessage, User
 from scheduler.limits import DEFAULT_LIMITS, PlatformLimits, RateLimiter, WaitTooLong
@@ -141,7 +140,7 @@ class DispatchReport:
 
 
 def _insert_for(store: Store) -> Callable[[Any], Any]:
-    return pg_insert if store.engine.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(store.engine.dialect.name)  # type: ignore[no-any-return]
 
 
 def _retryable_db_error(exc: BaseException) -> bool:

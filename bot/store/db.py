@@ -24,6 +24,17 @@ def async_url(url: str) -> str:
     raise ValueError(f"unsupported database URL scheme: {backend}")
 
 
+def dialect_insert(dialect: str) -> Any:
+    """The dialect's INSERT construct: both PostgreSQL's and SQLite's have ON CONFLICT."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 

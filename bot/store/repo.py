@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from bot.domain import Activity, CheckIn, Intervals, Recommendation
-from bot.store.db import is_sqlite, make_engine, sqlite_pragmas, upgrade
+from bot.store.db import dialect_insert, is_sqlite, make_engine, sqlite_pragmas, upgrade
 from bot.store.inline import InlineSessions, sqlite_sync_engine
 from bot.store.tables import (
     ActivityRow,
@@ -201,11 +201,7 @@ async def save_recommendation(
 def _reco_upsert(dialect: str) -> Any:
     """Built once per dialect: building ``excluded`` copies every column, which costs more than
     running the statement. A Core INSERT on the table (not the entity) skips ORM bookkeeping."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    ins = insert(RecommendationRow.__table__)  # type: ignore[arg-type,attr-defined]
+    ins = dialect_insert(dialect)(RecommendationRow.__table__)  # type: ignore[attr-defined]
     return ins.on_conflict_do_update(
         index_elements=["user_id", "local_date"],
         set_={"action": ins.excluded.action, "payload": ins.excluded.payload, "created_at": ins.excluded.created_at},
