@@ -1,7 +1,11 @@
 """The one small interface every chat platform implements (after opsdroid's connectors).
 
-An adapter turns platform events into ``Coach.handle(key, text, now)`` calls and the core's
-:class:`~bot.dialogue.Outgoing` messages into platform messages.
+An adapter translates: platform events into the core's calls (``Coach.handle`` for a private
+message or a button, ``Coach.handle_group`` for a group command, ``Coach.reachable`` and the group
+membership calls for what the platform reports), and the core's :class:`~bot.ports.Outgoing`
+messages into platform messages. It decides nothing, stores nothing and retries nothing of the
+core's: no SQL, no dialogue, no store sessions. It is also the scheduler's
+:class:`~bot.ports.Sender` for its platform, with the platform's limits.
 """
 
 from __future__ import annotations
@@ -11,18 +15,21 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from bot.dialogue import Coach, Outgoing
+from bot.conversation import Coach
+from bot.ports import Outgoing, PlatformLimits, UserKey
 
 
 class Adapter(ABC):
     #: User-key prefix: ``console``, ``telegram``, ``slack``.
     platform: str = ""
+    #: How fast the scheduler may send through this platform.
+    limits: PlatformLimits = PlatformLimits()
 
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
 
     def key(self, *ids: Any) -> str:
-        return ":".join([self.platform, *map(str, ids)])
+        return str(UserKey.of(self.platform, *ids))
 
     @abstractmethod
     async def start(self) -> None:

@@ -18,8 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.dialogue import Coach
-from bot.store import repo
+from bot.conversation import Coach
 from bot.store.repo import Store
 
 app = typer.Typer(
@@ -140,13 +139,14 @@ def tick(
 async def _tick(settings: Settings, at: datetime) -> None:
     import time
 
+    from adapters.console import PrintSender
     from bot.ports import Sender
     from scheduler.passes import run_pass
-    from scheduler.senders import PrintSender
 
     store = await _open_store(settings)
     t0 = time.monotonic()
-    senders: dict[str, Sender] = {"console": PrintSender(lambda: at + timedelta(seconds=time.monotonic() - t0))}
+    console = PrintSender(lambda: at + timedelta(seconds=time.monotonic() - t0))
+    senders: dict[str, Sender] = {console.platform: console}
     started: list[Any] = []
     try:
         if settings.telegram_enabled:
@@ -155,7 +155,7 @@ async def _tick(settings: Settings, at: datetime) -> None:
             tg = TelegramAdapter(Coach(store, settings), settings)
             await tg.app.initialize()  # sending only: no polling, no webhook
             started.append(tg)
-            senders["telegram"] = tg
+            senders[tg.platform] = tg
         report = await run_pass(store, senders, settings, at)
         print(f"backcheck tick: {report.summary()}", file=sys.stderr)
     finally:
@@ -234,18 +234,14 @@ def user_export(key: Annotated[str, typer.Argument(help="user key, e.g. telegram
 
 
 async def _user_export(settings: Settings, key: str) -> dict[str, Any]:
-    from bot.dialogue import local_date
-
     store = await _open_store(settings)
-    coach = Coach(store, settings)
     try:
-        async with store.session() as s:
-            u = await repo.get_user(s, key)
-            if u is None:
-                raise BadInput(f"no user {key!r}")
-            return await repo.export_user(s, u, coach._summary(u, local_date(u, datetime.now(UTC))))
+        data = await Coach(store, settings).export(key, datetime.now(UTC))
     finally:
         await store.close()
+    if data is None:
+        raise BadInput(f"no user {key!r}")
+    return data
 
 
 @user_app.command("delete")
@@ -259,13 +255,12 @@ def user_delete(key: Annotated[str, typer.Argument(help="user key, e.g. telegram
 async def _user_delete(settings: Settings, key: str) -> dict[str, int]:
     store = await _open_store(settings)
     try:
-        async with store.session() as s:
-            u = await repo.get_user(s, key)
-            if u is None:
-                raise BadInput(f"no user {key!r}")
-            return await repo.delete_user(s, u)
+        counts = await Coach(store, settings).erase(key)
     finally:
         await store.close()
+    if counts is None:
+        raise BadInput(f"no user {key!r}")
+    return counts
 
 
 @db_app.command("upgrade")

@@ -7,6 +7,7 @@ Reads stdin line by line, so it works both in a terminal and piped
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -16,7 +17,8 @@ from typing import IO
 
 from adapters.base import Adapter, traceback_without_message
 from bot import messages
-from bot.dialogue import Coach, Outgoing
+from bot.conversation import Coach
+from bot.ports import Outgoing, PlatformLimits, UserKey
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +79,30 @@ class ConsoleAdapter(Adapter):
                     path.write_bytes(blob)
                     self._write(f"     (saved {path})")
                 if m.image:
-                    path = self.download_dir / f"backcheck-{key.replace(':', '_')}-chart.png"
+                    path = self.download_dir / f"backcheck-{UserKey.parse(key).slug}-chart.png"
                     path.write_bytes(m.image)
                     self._write(f"     (chart saved to {path})")
 
     def _write(self, text: str, end: str = "\n") -> None:
         self.stdout.write(text + end)
         self.stdout.flush()
+
+
+class PrintSender:
+    """``console:*`` users in ``backcheck tick``, where nobody chats: each message is one JSON line on stdout (``at``, ``key``, ``dir``,
+    ``text``, ``choices``), written and flushed before send() returns, so a line on stdout means
+    the message was delivered."""
+
+    platform = ConsoleAdapter.platform
+    limits = PlatformLimits()
+
+    def __init__(self, clock: Callable[[], datetime], stream: IO[str] | None = None) -> None:
+        self.clock = clock
+        self.stream = stream
+
+    async def send(self, key: str, messages: Sequence[Outgoing]) -> None:
+        out = self.stream or sys.stdout
+        for m in messages:
+            out.write(json.dumps({"at": self.clock().isoformat(), "key": key, "dir": "out", "text": m.text,
+                                  "choices": list(m.choices)}, ensure_ascii=False) + "\n")
+        out.flush()

@@ -13,7 +13,11 @@
   characters; charts go as photos and ``/export`` as a JSON document.
 - Rate limits: PTB's ``AIORateLimiter`` (30 messages/s overall, 20/min per group) honours
   ``RetryAfter``; network errors and 5xx are retried here; ``Forbidden`` (the user blocked the
-  bot) becomes :class:`~bot.ports.PermanentFailure` and marks the user blocked.
+  bot) becomes :class:`~bot.ports.PermanentFailure`, which the core records. The same 30/s are
+  this Sender's declared limits for the scheduler.
+- Translation only: private messages and button presses go to ``Coach.handle``, group commands to
+  ``Coach.handle_group``, membership changes to ``Coach.reachable`` and the group calls. No store
+  session, no SQL and no dialogue here.
 """
 
 from __future__ import annotations
@@ -31,7 +35,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -68,13 +71,11 @@ from telegram.ext import (
 )
 
 from adapters.base import Adapter, traceback_without_message
-from bot import groups
+from bot import commands
 from bot import messages as M
 from bot.config import Settings
-from bot.dialogue import Coach, Outgoing, Turn
-from bot.ports import PermanentFailure, TemporaryFailure
-from bot.store import repo
-from bot.store.db import is_sqlite
+from bot.conversation import Coach, GroupMessage
+from bot.ports import Outgoing, PermanentFailure, PlatformLimits, TemporaryFailure, UserKey
 
 log = logging.getLogger(__name__)
 
@@ -89,26 +90,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_WEBHOOK_BODY = 1 << 20
 
 #: The command menu (setMyCommands), in the order users see it.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Start, or come back after stopping"),
-    ("checkin", "Check in now: how is your back?"),
-    ("today", "Today's suggested session"),
-    ("progress", "Your last 4 weeks, with a chart"),
-    ("settings", "Time zone, check-in time, days, reminders"),
-    ("pause", "Pause check-ins for some days (e.g. /pause 7)"),
-    ("resume", "Resume check-ins"),
-    ("export", "All your data as a JSON file"),
-    ("delete", "Erase everything I store about you"),
-    ("help", "What I can do"),
-)
-GROUP_COMMANDS = ("join", "leave", "sharepain", "hidepain", "digest", "start", "help")
-#: Private commands that make no sense in a group: answered with a pointer to the private chat.
-PRIVATE_ONLY = ("checkin", "today", "progress", "settings", "pause", "resume", "export", "delete", "stop")
-
-GROUP_ONLY_IN_PRIVATE = "That works in your running group's chat: add me there and send /join."
-PRIVATE_IN_GROUP = "Let's keep that private: {link}"
-EXPIRED_BUTTON = "This question has expired: please type your answer instead."
-ALREADY_ANSWERED = "Already answered."
+COMMANDS = commands.MENU
+#: Telegram's limits (Bot API FAQ): about 30 messages/s per bot, 1/s per chat, 20/min per group.
+MESSAGES_PER_SECOND = 30.0
+LIMITS = PlatformLimits(rate=MESSAGES_PER_SECOND, per_key_interval=1.0, max_in_flight=60, chunk=30)
 CHOSEN = "\n\n\u2192 <b>{choice}</b>"
 
 _SECRET_LABEL = "backcheck-webhook"
@@ -213,12 +198,12 @@ class TelegramAdapter(Adapter):
     ``rate_limiter``: PTB's limiter (default ``AIORateLimiter(max_retries=2)``: Telegram's 30/s
     overall and 20/min per group, RetryAfter waited out twice before it becomes a
     TemporaryFailure). ``concurrent_updates``: updates handled at once (one at a time per chat,
-    in order). ``core_concurrency``: Coach.handle calls at once (default 1 on SQLite, which has
-    one writer, else ``concurrent_updates``). ``send_retries``/``retry_backoff``: retries of
-    network errors and 5xx per Bot API call, doubling the wait.
+    in order). ``send_retries``/``retry_backoff``: retries of network errors and 5xx per Bot API
+    call, doubling the wait.
     """
 
     platform = "telegram"
+    limits = LIMITS
 
     def __init__(
         self,
@@ -228,7 +213,6 @@ class TelegramAdapter(Adapter):
         clock: Callable[[], datetime] | None = None,
         rate_limiter: BaseRateLimiter[Any] | None = None,
         concurrent_updates: int = 32,
-        core_concurrency: int | None = None,
         send_retries: int = 3,
         retry_backoff: float = 0.5,
         poll_timeout: float = 10.0,
@@ -247,8 +231,6 @@ class TelegramAdapter(Adapter):
         self.send_retries = send_retries
         self.retry_backoff = retry_backoff
         self.poll_timeout = poll_timeout
-        self._core = asyncio.Semaphore(
-            core_concurrency or (1 if is_sqlite(coach.store.url) else concurrent_updates))
         self._locks: dict[int, _ChatLock] = {}
         #: Recently answered question messages, so a double tap is not a second answer.
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
@@ -261,7 +243,8 @@ class TelegramAdapter(Adapter):
             .base_url(api)
             .base_file_url(api[: -len("bot")] + "file/bot" if api.endswith("/bot") else api)
             .job_queue(None)
-            .rate_limiter(rate_limiter if rate_limiter is not None else AIORateLimiter(max_retries=2))
+            .rate_limiter(rate_limiter if rate_limiter is not None
+                          else AIORateLimiter(overall_max_rate=MESSAGES_PER_SECOND, max_retries=2))
             .concurrent_updates(concurrent_updates)
         )
         if self.webhook_url:
@@ -276,7 +259,7 @@ class TelegramAdapter(Adapter):
         Returns once updates are flowing; :meth:`stop` ends it."""
         await self.app.initialize()
         try:
-            await self.app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+            await self.app.bot.set_my_commands([BotCommand(c, d) for c, d in commands.MENU])
         except TelegramError as exc:
             log.warning("telegram: could not set the command menu (%s)", type(exc).__name__)
         if self.webhook_url:
@@ -320,11 +303,11 @@ class TelegramAdapter(Adapter):
             chat_id = await self._send_one(chat_id, m)
 
     def _chat_id(self, key: str) -> int:
-        platform, _, rest = key.partition(":")
         try:
-            if platform != self.platform:
+            parsed = UserKey.parse(key)
+            if parsed.platform != self.platform or len(parsed.ids) != 1:
                 raise ValueError
-            return int(rest)
+            return int(parsed.id)
         except ValueError:
             raise PermanentFailure(f"not a Telegram user key: {key!r}") from None
 
@@ -368,7 +351,7 @@ class TelegramAdapter(Adapter):
                 raise PermanentFailure(f"Forbidden: {exc.message}") from None
             except ChatMigrated as exc:
                 new = int(exc.new_chat_id)
-                await self._group_migrated(chat_id, new)
+                await self._group_moved(chat_id, new)
                 chat_id = new
                 continue
             except BadRequest as exc:
@@ -391,16 +374,21 @@ class TelegramAdapter(Adapter):
         raise TemporaryFailure("too many group migrations")
 
     async def _deliver(self, key: str, messages: Sequence[Outgoing]) -> None:
-        """Send a reply to an update: a blocked user is recorded, other failures logged."""
+        """Send a reply to an update: a chat that refuses it is reported, other failures logged."""
         try:
             await self.send(key, messages)
         except PermanentFailure:
-            if self._chat_id(key) < 0:  # a group that no longer takes our messages
-                await self._group_gone(key)
-            else:
-                await self._set_status(key, blocked=True)
+            await self._tell_core("reachability", self.coach.reachable(key, False))
         except TemporaryFailure as exc:
             log.warning("telegram: reply to %s not delivered (%s)", key, exc)
+
+    async def _tell_core(self, what: str, call: Coroutine[Any, Any, Any]) -> Any:
+        """A platform fact the core records; a failure is logged (never the data), not raised."""
+        try:
+            return await call
+        except Exception as exc:
+            log.error("telegram: recording %s failed\n%s", what, traceback_without_message(exc))
+            return None
 
     # --- inbound -----------------------------------------------------------------------------
 
@@ -412,8 +400,9 @@ class TelegramAdapter(Adapter):
         self.app.add_handler(CallbackQueryHandler(count(self._on_callback)))
         self.app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.StatusUpdate.MIGRATE,
                                             count(self._on_migrate)))
-        self.app.add_handler(CommandHandler(list(GROUP_COMMANDS), count(self._on_group_command), filters=in_groups))
-        self.app.add_handler(CommandHandler(list(PRIVATE_ONLY), count(self._on_private_in_group),
+        # Every command in a group goes to the core: group commands are answered, private ones
+        # get a pointer to the private chat.
+        self.app.add_handler(CommandHandler(list(commands.ALL_NAMES), count(self._on_group_command),
                                             filters=in_groups))
         self.app.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, count(self._on_private)))
         self.app.add_error_handler(self._on_error)
@@ -446,36 +435,17 @@ class TelegramAdapter(Adapter):
         msg, user = update.message, update.effective_user
         if msg is None or user is None:
             return
-        key = self.key(user.id)
-        text = msg.text or msg.caption or ""
         async with self._chat(msg.chat_id):
-            if _command_name(text) in ("join", "leave", "sharepain", "hidepain", "digest"):
-                await self._deliver(key, [Outgoing(GROUP_ONLY_IN_PRIVATE)])
-                return
-            await self._converse(key, text)
+            await self._converse(self.key(user.id), msg.text or msg.caption or "")
 
     async def _converse(self, key: str, text: str) -> None:
         try:
-            turn = await self._handle(key, text)
+            turn = await self.coach.handle(key, text, self.clock())
         except Exception as exc:
             log.error("telegram: handling a message from %s failed\n%s", key, traceback_without_message(exc))
             await self._deliver(key, [Outgoing(M.SORRY)])
             return
         await self._deliver(key, turn.messages)
-
-    async def _handle(self, key: str, text: str) -> Turn:
-        """The core's answer. Database work is admitted ``core_concurrency`` at a time (SQLite has
-        one writer anyway; only the sending of replies overlaps); a transaction that met a locked
-        database was rolled back whole, so it is simply run again."""
-        for attempt in range(3):
-            try:
-                async with self._core:
-                    return await self.coach.handle(key, text, self.clock())
-            except OperationalError as exc:
-                if attempt == 2 or not _is_lock_error(exc):
-                    raise
-                await asyncio.sleep(0.05 * (attempt + 1))
-        raise AssertionError("unreachable")
 
     async def _on_callback(self, update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         q = update.callback_query
@@ -485,14 +455,14 @@ class TelegramAdapter(Adapter):
         choice = choice_from(q.data or "", message)
         private = message is not None and message.chat.type == ChatType.PRIVATE
         if choice is None or not private:
-            await self._answer(q, EXPIRED_BUTTON if private or message is None else None)
+            await self._answer(q, M.EXPIRED_BUTTON if private or message is None else None)
             return
         assert message is not None
         key = self.key(q.from_user.id)
         async with self._chat(message.chat_id):
             mark = (message.chat_id, message.message_id)
             if mark in self._answered:
-                await self._answer(q, ALREADY_ANSWERED)
+                await self._answer(q, M.ALREADY_ANSWERED)
                 return
             self._answered[mark] = None
             while len(self._answered) > 10_000:
@@ -525,110 +495,44 @@ class TelegramAdapter(Adapter):
             return
         chat, new, old = cmu.chat, cmu.new_chat_member.status, cmu.old_chat_member.status
         gone = (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+        key = self.key(chat.id)
         if chat.type == ChatType.PRIVATE:
-            if new in gone:
-                await self._set_status(self.key(chat.id), blocked=True)
-            elif old in gone:
-                await self._set_status(self.key(chat.id), blocked=False)
+            if new in gone or old in gone:
+                await self._tell_core("reachability", self.coach.reachable(key, new not in gone))
             return
-        gkey = self.key(chat.id)
-        try:
-            async with self.coach.store.session() as s:
-                if new in gone:
-                    await groups.deactivate_group(s, gkey)
-                    log.info("telegram: removed from group %s", gkey)
-                    return
-                await groups.register_group(s, gkey, chat.title or "", self.clock())
-        except Exception as exc:
-            log.error("telegram: group membership change for %s failed\n%s", gkey, traceback_without_message(exc))
+        if new in gone:
+            await self._tell_core("leaving a group", self.coach.group_removed(key))
             return
-        if old in gone:
-            log.info("telegram: added to group %s", gkey)
-            await self._deliver(gkey, [Outgoing(groups.GROUP_HELP)])
-
-    async def _group_gone(self, gkey: str) -> None:
-        try:
-            async with self.coach.store.session() as s:
-                await groups.deactivate_group(s, gkey)
-        except Exception as exc:
-            log.error("telegram: deactivating group %s failed\n%s", gkey, traceback_without_message(exc))
-
-    async def _set_status(self, key: str, blocked: bool) -> None:
-        try:
-            async with self.coach.store.session() as s:
-                u = await repo.get_user(s, key)
-                if u is None:
-                    return
-                if blocked and u.status != "blocked":
-                    u.status = "blocked"
-                    log.info("telegram: %s blocked the bot; marked blocked", key)
-                elif not blocked and u.status == "blocked":
-                    u.status = "active"
-                    log.info("telegram: %s unblocked the bot; marked active", key)
-        except Exception as exc:
-            log.error("telegram: updating the status of %s failed\n%s", key, traceback_without_message(exc))
+        turn = await self._tell_core("joining a group", self.coach.group_added(
+            key, chat.title or "", self.clock(), newly=old in gone))
+        if turn is not None and turn.messages:
+            await self._deliver(key, turn.messages)
 
     async def _on_group_command(self, update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         msg, user, chat = update.message, update.effective_user, update.effective_chat
         if msg is None or user is None or chat is None:
             return
-        name = _command_name(msg.text or "") or "help"
-        gkey, ukey = self.key(chat.id), self.key(user.id)
-        who = user.full_name or "someone"
-        now = self.clock()
+        gkey = self.key(chat.id)
+        said = GroupMessage(group=gkey, title=chat.title or "", user=self.key(user.id),
+                            name=user.full_name or "", text=msg.text or "",
+                            private_link=self.private_link("join"))
         try:
             async with self._chat(chat.id):
-                reply = await self._group_reply(name, gkey, ukey, who, chat.title or "", now)
+                turn = await self.coach.handle_group(said, self.clock())
+            messages = turn.messages
         except Exception as exc:
             log.error("telegram: group command in %s failed\n%s", gkey, traceback_without_message(exc))
-            reply = M.SORRY
-        await self._deliver(gkey, [Outgoing(reply)])
-
-    async def _group_reply(self, name: str, gkey: str, ukey: str, who: str, title: str, now: datetime) -> str:
-        store = self.coach.store
-        if name == "digest":
-            async with store.session() as s:
-                g = await groups.register_group(s, gkey, title, now)
-                tz = g.timezone
-            from zoneinfo import ZoneInfo
-            return await groups.digest_preview(store, gkey, now.astimezone(ZoneInfo(tz)).date())
-        if name in ("start", "help"):
-            return groups.GROUP_HELP
-        async with store.session() as s:
-            if name == "join":
-                new = await groups.join_group(s, gkey, ukey, who, now, title=title)
-                reply = (groups.JOINED if new else groups.ALREADY_MEMBER).format(name=who)
-                u = await repo.get_user(s, ukey)
-                if u is None or not u.onboarded:
-                    reply += "\n" + groups.START_PRIVATE.format(link=self.private_link("join"))
-                return reply
-            if name == "leave":
-                ok = await groups.leave_group(s, gkey, ukey)
-                return (groups.LEFT if ok else groups.NOT_MEMBER).format(name=who)
-            ok = await groups.set_show_pain(s, gkey, ukey, name == "sharepain")
-            if not ok:
-                return groups.NOT_MEMBER.format(name=who)
-            return (groups.PAIN_SHOWN if name == "sharepain" else groups.PAIN_HIDDEN).format(name=who)
-
-    async def _on_private_in_group(self, update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = update.effective_chat
-        if chat is not None:
-            await self._deliver(self.key(chat.id), [Outgoing(PRIVATE_IN_GROUP.format(link=self.private_link()))])
+            messages = [Outgoing(M.SORRY)]
+        await self._deliver(gkey, messages)
 
     async def _on_migrate(self, update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         msg = update.message
         if msg is not None and msg.migrate_to_chat_id:
-            await self._group_migrated(msg.chat_id, msg.migrate_to_chat_id)
+            await self._group_moved(msg.chat_id, msg.migrate_to_chat_id)
 
-    async def _group_migrated(self, old: int, new: int) -> None:
-        """A group became a supergroup with a new id: the group row follows it."""
-        try:
-            async with self.coach.store.session() as s:
-                g = await groups.get_group(s, self.key(old))
-                if g is not None and await groups.get_group(s, self.key(new)) is None:
-                    g.key = self.key(new)
-        except Exception as exc:
-            log.error("telegram: following a group migration failed\n%s", traceback_without_message(exc))
+    async def _group_moved(self, old: int, new: int) -> None:
+        """A group became a supergroup with a new id: the core's group follows it."""
+        await self._tell_core("a group migration", self.coach.group_moved(self.key(old), self.key(new)))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The backstop for errors our handlers did not catch: log where (never the text) and tell
@@ -659,18 +563,6 @@ class TelegramAdapter(Adapter):
             return PlainTextResponse("bad update", status_code=400)
         await self.app.update_queue.put(update)
         return Response(status_code=200)
-
-
-def _is_lock_error(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower() if exc.orig is not None else ""
-    return "locked" in text or "busy" in text
-
-
-def _command_name(text: str) -> str | None:
-    t = text.strip()
-    if not t.startswith("/"):
-        return None
-    return t[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(t) > 1 else None
 
 
 def _retry_after(exc: RetryAfter) -> float:

@@ -156,7 +156,7 @@ async def reset(url: str, since: datetime) -> None:
     store = Store(url)
     async with store.session() as s:
         await s.execute(delete(SENT_T).where(SENT_T.c.claimed_at >= since))
-        await s.execute(update(USER_T).values(conv_state=None, conv_data=None))
+        await s.execute(update(USER_T).values(conv_state=None, conv_on=None))
     await store.close()
 
 
@@ -283,7 +283,7 @@ async def child_naive(pg: str, fast_port: int, limited_port: int, busiest: datet
     from apscheduler.triggers.cron import CronTrigger
     from sqlalchemy import insert, select
 
-    from bot.dialogue import Coach
+    from bot.conversation import Coach
     from bot.ports import TemporaryFailure
     from bot.store.repo import Store
     from scheduler.dispatch import SENT_T, USER_T

@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
-from bot.dialogue import Coach
+from bot.conversation import Coach
 from bot.store.repo import Store
 
 REPLIES = [

@@ -44,7 +44,7 @@ from telegram.ext import (
 
 from adapters.telegram import TelegramAdapter
 from bot.config import Settings
-from bot.dialogue import Coach
+from bot.conversation import Coach
 from bot.store.repo import Store
 
 #: One user's messages, in order: check-ins, commands, a bare pain answer. (/progress is left out:

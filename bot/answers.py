@@ -12,16 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from bot.commands import ALIASES as _COMMAND_ALIASES
+from bot.commands import ALL_NAMES as COMMANDS
 from bot.domain import DAYS
-
-COMMANDS = (
-    "start", "help", "checkin", "today", "progress", "settings", "pause", "resume", "export", "delete",
-    "stop",
-)
-_COMMAND_ALIASES = {
-    "check-in": "checkin", "check in": "checkin", "check": "checkin", "menu": "help", "?": "help",
-    "setting": "settings", "unpause": "resume", "progres": "progress", "hi": "start", "hello": "start",
-}
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.dialogue import Outgoing
-from bot.ports import PermanentFailure, Sender
+from bot.ports import Outgoing, PermanentFailure, Sender, platform_of
 from bot.store import repo
 from bot.store.repo import Store
 from bot.store.tables import GroupDigest, GroupMember, RunningGroup
@@ -237,15 +236,14 @@ def format_digest(week_start: date, weeks: Sequence[MemberWeek], member_count: i
     return "\n".join(lines)
 
 
-async def digest_preview(store: Store, group_key: str, today: date) -> str:
+async def digest_preview(s: AsyncSession, group_key: str, today: date) -> str:
     """This week so far, for ``/digest`` in the group (sends nothing, claims nothing)."""
-    async with store.session() as s:
-        g = await get_group(s, group_key)
-        if g is None:
-            return format_digest(week_start_of(today), [], 0, partial=True)
-        ws = week_start_of(today)
-        weeks, n = await member_weeks(s, g, ws, until=today)
-        return format_digest(ws, weeks, n, title=g.title, partial=True)
+    g = await get_group(s, group_key)
+    if g is None:
+        return format_digest(week_start_of(today), [], 0, partial=True)
+    ws = week_start_of(today)
+    weeks, n = await member_weeks(s, g, ws, until=today)
+    return format_digest(ws, weeks, n, title=g.title, partial=True)
 
 
 def due_week(now: datetime, timezone: str) -> date | None:
@@ -282,7 +280,7 @@ async def send_due_digests(store: Store, senders: Sender | Iterable[Sender], now
     for g in groups:
         assert g.id is not None
         ws = week if week is not None else due_week(now, g.timezone)
-        sender = by_platform.get(g.key.split(":", 1)[0])
+        sender = by_platform.get(platform_of(g.key))
         if ws is None or sender is None:
             continue
         if not await _claim(store, g.id, ws, now):

@@ -100,6 +100,11 @@ CONFIRM_DELETE = (
 DELETE_CHOICES = ("yes, delete everything", "no, keep my data")
 DELETED = "Done: everything I had stored about you is erased. Send a message any time to start afresh."
 DELETE_CANCELLED = "Nothing was deleted."
+GROUP_ONLY_IN_PRIVATE = "That works in your running group's chat: add me there and send /join."
+PRIVATE_IN_GROUP = "Let's keep that private: {link}"
+#: A button whose question is gone (an old message) or was answered already (a double tap).
+EXPIRED_BUTTON = "This question has expired: please type your answer instead."
+ALREADY_ANSWERED = "Already answered."
 EXPORT = "Here is everything I have stored about you, as JSON."
 ONBOARDED = (
     "All set: I'll check in at {checkin_time} ({timezone}) on {days}. You can tell me how your back is "

@@ -7,7 +7,6 @@ texts; a translation swaps both modules. Plain text: adapters add platform forma
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -16,7 +15,8 @@ from sqlalchemy import bindparam, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import messages as M
-from bot.dialogue import Outgoing
+from bot.conversation.state import REOPENS_FROM, State
+from bot.ports import Outgoing
 from bot.store.tables import User
 
 REMINDER = (
@@ -31,11 +31,6 @@ SAFETY = (
     "controlling your bladder or bowels, or weakness or numbness in both legs, get urgent medical help. "
     "I'm a coach, not medical advice."
 )
-
-#: Conversation states a scheduled check-in replaces; in any other (onboarding, a settings
-#: question, a delete confirmation) the user is mid-answer and keeps it. Same rule as
-#: Coach.checkin_prompt (tests/test_scheduler.py checks the two agree).
-REOPENS_FROM = ("checkin", "ask_pain", "confirm_pain", "screen")
 
 _USERS: Any = User.__table__  # type: ignore[attr-defined]
 
@@ -56,9 +51,9 @@ async def open_checkins(s: AsyncSession, items: Sequence[tuple[int, date]]) -> N
         update(u)
         # Plain ORs, not IN: an expanding IN list cannot go into an executemany.
         .where(u.c.id == bindparam("p_uid"),
-               or_(u.c.conv_state.is_(None), *(u.c.conv_state == st for st in REOPENS_FROM)))
-        .values(conv_state="checkin", conv_data=bindparam("p_data")),
-        [{"p_uid": uid, "p_data": json.dumps({"date": d.isoformat()})} for uid, d in items],
+               or_(u.c.conv_state.is_(None), *(u.c.conv_state == st.value for st in REOPENS_FROM)))
+        .values(conv_state=State.CHECKIN.value, conv_on=bindparam("p_on")),
+        [{"p_uid": uid, "p_on": d} for uid, d in items],
     )
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.dialogue import Coach, Outgoing
+from bot.conversation import Coach
+from bot.ports import Outgoing, PlatformLimits, UserKey
 
 
 class SimulationError(ValueError):
@@ -95,13 +96,15 @@ class RecordingSender:
     """The simulated platform: what the scheduler sends becomes output lines at the sim time."""
 
     platform = "console"
+    #: Simulated time: no pacing, large chunks.
+    limits = PlatformLimits(max_in_flight=1000, chunk=200)
 
     def __init__(self, emit: Callable[[dict[str, Any]], None], now: Callable[[], datetime]) -> None:
         self.emit = emit
         self.now = now
 
     async def send(self, key: str, messages: Sequence[Outgoing]) -> None:
-        user = key.split(":", 1)[1]
+        user = UserKey.parse(key).id
         for m in messages:
             self.emit(out_line(self.now(), user, m))
 
@@ -112,7 +115,7 @@ async def run_script(
     for st in steps:
         if ticker is not None:
             await ticker.run_until(st.at)
-        key = f"console:{st.user}"
+        key = str(UserKey.of(RecordingSender.platform, st.user))
         if st.profile is not None:
             try:
                 await coach.ensure_profile(key, st.at, st.profile)

@@ -33,7 +33,7 @@ from bot.domain import (
 )
 from bot.stages import STAGES, Session, continuous, stage_for_minutes, stage_label
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 _RUN_KINDS = frozenset({"run", "walk_run"})
 _WALKISH_KINDS = frozenset({"walk", "walk_run", "run"})
@@ -111,12 +111,16 @@ class DayRecord(NamedTuple):
                 out[name] = v
         return out
 
-    def to_row(self) -> list[Any]:
-        """The stored form: positional, because a state holds ~40 of these and is read and written
-        on every check-in (a dict per record costs twice as much to write and to read)."""
-        return [self.d.isoformat(), self.p, self.b, self.k, self.m, self.rl, self.rt, int(self.ran),
-                int(self.w20), int(self.act), int(self.st), self.pk, int(self.hard), int(self.leg),
-                list(self.flags), self.pa, self.pr, self.pt, self.pn]
+    def to_row(self) -> tuple[Any, ...]:
+        """The stored form (version 3): positional, the date as its ordinal, every other field as
+        it is (JSON keeps floats, bools and strings as they are). A state holds ~40 of these and is
+        read and written on every check-in: no per-field conversion either way."""
+        return (self.d.toordinal(), *self[1:])
+
+    @classmethod
+    def from_row3(cls, r: list[Any]) -> DayRecord:
+        # _make, not cls(...): the generated __new__ is Python code, _make is tuple's own.
+        return cls._make((date.fromordinal(r[0]), *r[1:14], tuple(r[14]), *r[15:]))
 
     @classmethod
     def from_row(cls, r: list[Any]) -> DayRecord:
@@ -202,9 +206,7 @@ class ToleranceState:
         return cls(
             start=date.fromisoformat(d["start"]),
             prog=Progression.from_dict(d["prog"]),
-            # Version 1 stored each record as a dict; version 2 as a row.
-            records=tuple(DayRecord.from_row(r) if isinstance(r, list) else DayRecord.from_dict(r)
-                          for r in d.get("records", ())),
+            records=_records_from(d.get("records", ()), int(d.get("v", 1))),
             seed_minutes=None if seed is None else int(seed),
             last_step=_opt_date(d.get("last_step")),
             undo=Progression.from_dict(undo) if undo else None,
@@ -1049,6 +1051,14 @@ def _clean(x: float | None, lo: float, hi: float) -> float | None:
     if v != v or v in (math.inf, -math.inf):  # NaN or infinite
         return None
     return hi if v > hi else lo if v < lo else v
+
+
+def _records_from(rows: Any, version: int) -> tuple[DayRecord, ...]:
+    # Version 1 stored each record as a dict, version 2 as a row with an ISO date and 0/1 flags,
+    # version 3 as a row with the date's ordinal and every value as it is.
+    if version >= 3:
+        return tuple(DayRecord.from_row3(r) for r in rows)
+    return tuple(DayRecord.from_row(r) if isinstance(r, list) else DayRecord.from_dict(r) for r in rows)
 
 
 def _jval(x: float) -> float | int:

@@ -56,12 +56,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import prompts
-from bot.dialogue import Outgoing
-from bot.ports import PermanentFailure, Sender, TemporaryFailure
+from bot.ports import Outgoing, PermanentFailure, Sender, TemporaryFailure
 from bot.store.db import dialect_insert
 from bot.store.repo import Store
 from bot.store.tables import CheckInRow, SentMessage, User
-from scheduler.limits import DEFAULT_LIMITS, PlatformLimits, RateLimiter, WaitTooLong
+from scheduler.limits import PlatformLimits, RateLimiter, WaitTooLong
 from scheduler.timing import as_utc, week_start
 
 log = logging.getLogger(__name__)
@@ -176,7 +175,8 @@ class Dispatcher:
         self.senders: dict[str, Sender] = (
             dict(senders) if isinstance(senders, Mapping) else {s.platform: s for s in senders}
         )
-        self.limits = {**DEFAULT_LIMITS, **(limits or {})}
+        #: Overrides of the senders' own limits (tests, simulate).
+        self.limits = dict(limits or {})
         self.clock = clock
         self.sleep = sleep
         self.monotonic = monotonic
@@ -233,7 +233,8 @@ class Dispatcher:
     def _lane(self, platform: str) -> _Lane:
         lane = self._lanes.get(platform)
         if lane is None:
-            lane = _Lane(self, self.senders[platform], self.limits.get(platform, PlatformLimits()))
+            sender = self.senders[platform]
+            lane = _Lane(self, sender, self.limits.get(platform) or getattr(sender, "limits", None) or PlatformLimits())
             self._lanes[platform] = lane
         return lane
 

@@ -3,7 +3,8 @@
 The limiter hands out send slots in advance (GCRA-style): a message may start at
 ``max(now, previous slot + 1/rate, the chat's previous slot + per_key_interval, end of pause)``.
 Messages therefore go out evenly paced at the platform's rate, never in bursts, so a platform that
-counts per second sees at most ``rate`` from us. Time is injected, so tests never sleep.
+counts per second sees at most ``rate`` from us. Time is injected, so tests never sleep. The
+rates themselves are each Sender's own (``Sender.limits``, a :class:`~bot.ports.PlatformLimits`).
 """
 
 from __future__ import annotations
@@ -11,34 +12,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
+from bot.ports import PlatformLimits
 
-@dataclass(frozen=True)
-class PlatformLimits:
-    """How fast one platform may be sent to, and how much may be in flight at once."""
-
-    #: Messages per second for the whole bot on this platform; None = unlimited.
-    rate: float | None = None
-    #: Seconds between two messages to the same chat or channel; 0 = no spacing.
-    per_key_interval: float = 0.0
-    #: Claimed-but-not-yet-recorded messages per process (also the crash in-doubt bound).
-    max_in_flight: int = 300
-    #: How many jobs one claim transaction takes.
-    chunk: int = 100
-    #: Attempts within one pass before the row is left as failed for a later pass.
-    attempts_per_pass: int = 4
-    #: Longest wait for a slot (a 429's retry_after included) before giving up for this pass.
-    max_wait: float = 60.0
-
-
-#: Telegram: about 30 messages/s per bot and 1/s per chat (Bot API FAQ). Slack: about 1 message/s
-#: per channel (chat.postMessage), and a 429 with Retry-After beyond that. Console: no limit.
-DEFAULT_LIMITS: dict[str, PlatformLimits] = {
-    "telegram": PlatformLimits(rate=30.0, per_key_interval=1.0, max_in_flight=60, chunk=30),
-    "slack": PlatformLimits(rate=None, per_key_interval=1.0, max_in_flight=60, chunk=30),
-    "console": PlatformLimits(),
-}
+__all__ = ["PlatformLimits", "RateLimiter", "WaitTooLong"]
 
 
 class WaitTooLong(Exception):

@@ -1,35 +1,11 @@
-"""Senders the scheduler adds: stdout for ``tick`` without a platform, and a paced wrapper."""
+"""A Sender wrapped in a lane's limiter, for what the scheduler sends outside its lanes (digests)."""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import IO
+from collections.abc import Sequence
 
-from bot.dialogue import Outgoing
-from bot.ports import Sender, TemporaryFailure
+from bot.ports import Outgoing, Sender, TemporaryFailure
 from scheduler.limits import RateLimiter, WaitTooLong
-
-
-class PrintSender:
-    """``console:*`` users: each message is one JSON line on stdout (``at``, ``key``, ``dir``,
-    ``text``, ``choices``), written and flushed before send() returns, so a line on stdout means
-    the message was delivered."""
-
-    platform = "console"
-
-    def __init__(self, clock: Callable[[], datetime], stream: IO[str] | None = None) -> None:
-        self.clock = clock
-        self.stream = stream
-
-    async def send(self, key: str, messages: Sequence[Outgoing]) -> None:
-        out = self.stream or sys.stdout
-        for m in messages:
-            out.write(json.dumps({"at": self.clock().isoformat(), "key": key, "dir": "out", "text": m.text,
-                                  "choices": list(m.choices)}, ensure_ascii=False) + "\n")
-        out.flush()
 
 
 class PacedSender:
@@ -37,6 +13,7 @@ class PacedSender:
 
     def __init__(self, inner: Sender, limiter: RateLimiter, max_wait: float = 60.0) -> None:
         self.platform = inner.platform
+        self.limits = inner.limits
         self.inner = inner
         self.limiter = limiter
         self.max_wait = max_wait

@@ -20,7 +20,6 @@ from bot.config import Settings
 from bot.simulate import RecordingSender
 from bot.store.repo import Store
 from scheduler.dispatch import CHECKIN, SENT_T, USER_T, Dispatcher
-from scheduler.limits import PlatformLimits
 from scheduler.passes import run_pass
 from scheduler.timing import as_utc, checkin_instants, next_minute, reminder_instant
 
@@ -38,10 +37,7 @@ class SimTicker:
         self.now: datetime | None = None
         self._last: datetime | None = None
         self.sender = RecordingSender(emit, self._clock)
-        self.dispatcher = Dispatcher(
-            store, {"console": self.sender}, clock=self._clock, sleep=_no_sleep,
-            limits={"console": PlatformLimits(max_in_flight=1000, chunk=200)},
-        )
+        self.dispatcher = Dispatcher(store, [self.sender], clock=self._clock, sleep=_no_sleep)
         self.passes = 0
 
     def _clock(self) -> datetime:

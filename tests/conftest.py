@@ -15,7 +15,8 @@ import pytest
 import pytest_asyncio
 
 from bot.config import Settings
-from bot.dialogue import Coach, Turn
+from bot.conversation import Coach
+from bot.ports import Turn
 from bot.store import repo
 from bot.store.repo import Store
 

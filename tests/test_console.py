@@ -10,7 +10,8 @@ import pytest
 
 from adapters.console import ConsoleAdapter
 from bot import messages as M
-from bot.dialogue import Coach, Turn
+from bot.conversation import Coach
+from bot.ports import Turn
 
 
 class Broken(Coach):

@@ -8,7 +8,7 @@ import pytest
 
 from bot import groups
 from bot import messages as M
-from bot.dialogue import Coach
+from bot.conversation import Coach
 from bot.store import repo
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

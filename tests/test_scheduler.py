@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest_asyncio
 from sqlalchemy import select, update
 
 from bot import prompts
-from bot.dialogue import Coach
+from bot.conversation import Coach
 from bot.ports import PermanentFailure, TemporaryFailure
 from bot.store.repo import Store
 from scheduler.dispatch import SENT_T, USER_T, Dispatcher, Job
@@ -201,7 +200,7 @@ async def test_scheduled_prompts_open_the_checkin_exactly_as_the_coach_does(sche
     for i, st in enumerate(states):
         for who in ("coach", "bulk"):
             rows.append(user_row(f"console:{who}-{i}", conv_state=st,
-                                 conv_data=json.dumps({"date": "2026-11-01"}) if st else None))
+                                 conv_on=date(2026, 11, 1) if st else None))
     await add_users(sched_store, rows)
     day = date(2026, 12, 1)
     questions = []
@@ -212,7 +211,7 @@ async def test_scheduled_prompts_open_the_checkin_exactly_as_the_coach_does(sche
         await prompts.open_checkins(s, [(ids[f"console:bulk-{i}"], day) for i in range(len(states))])
     for i, st in enumerate(states):
         a, b = await user(sched_store, f"console:coach-{i}"), await user(sched_store, f"console:bulk-{i}")
-        assert (a["conv_state"], a["conv_data"]) == (b["conv_state"], b["conv_data"]), st
+        assert (a["conv_state"], a["conv_on"]) == (b["conv_state"], b["conv_on"]), st
         assert questions[i] == prompts.question()
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from adapters.console import PrintSender
 from bot.store.repo import Store
 from scheduler.dispatch import SENT_T, USER_T
-from scheduler.limits import DEFAULT_LIMITS
 from scheduler.passes import CLAIM_LEASE, LEASE
 from tests.conftest import wipe
 from tests.test_scheduler_helpers import add_users, user_row, utc
@@ -87,7 +87,7 @@ async def test_sigkill_mid_fanout_then_restart_sends_the_rest_exactly_once(sched
         after_kill = await _rows(store)
         in_doubt = {k for k, st in after_kill.items() if st == "sending"}
         claimed = {k for k, st in after_kill.items() if st == "claimed"}
-        assert len(in_doubt) + len(claimed) <= DEFAULT_LIMITS["console"].max_in_flight
+        assert len(in_doubt) + len(claimed) <= PrintSender.limits.max_in_flight
         # Every row recorded as sent really was delivered; nothing claimed but not handed off was.
         assert {k for k, st in after_kill.items() if st == "sent"} <= set(killed)
         assert not (claimed & set(killed))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from bot.config import Settings
-from bot.dialogue import Outgoing
+from bot.ports import Outgoing, PlatformLimits
 from bot.store.repo import Store
 from scheduler.dispatch import SENT_T, USER_T
 from scheduler.passes import PassReport, run_pass
@@ -28,7 +28,7 @@ def user_row(key: str, tz: str = "UTC", at: str = "07:30", days: str = EVERY_DAY
     # Every row has every column: an executemany INSERT takes its columns from the first row.
     row: dict[str, Any] = {"key": key, "timezone": tz, "checkin_time": at, "days": days, "experience": "new",
                            "reminders": True, "status": "active", "onboarded": True, "created_at": LONG_AGO,
-                           "paused_until": None, "conv_state": None, "conv_data": None}
+                           "paused_until": None, "conv_state": None, "conv_on": None}
     row.update(kw)
     return row
 
@@ -72,6 +72,8 @@ class FakeTime:
 class FakeSender:
     """A platform that records what it delivers. ``script[key]`` is a list of exceptions to raise on
     that key's next sends (then it succeeds); ``gate`` (an Event) holds every send until set."""
+
+    limits = PlatformLimits()
 
     def __init__(self, platform: str = "console", clock: Any = None) -> None:
         self.platform = platform

@@ -11,7 +11,7 @@ from typing import Any
 import pytest_asyncio
 
 from bot import prompts
-from bot.dialogue import Coach
+from bot.conversation import Coach
 from bot.simulate import read_script, run_script
 from bot.store.repo import Store
 from scheduler.sim import SimTicker

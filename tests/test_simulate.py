@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.dialogue import Coach
+from bot.conversation import Coach
 from bot.simulate import read_script, run_script
 from bot.store.repo import Store
 

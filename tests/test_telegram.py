@@ -25,8 +25,8 @@ import uvicorn
 from adapters.telegram import COMMANDS, MAX_CALLBACK_DATA, TelegramAdapter, webhook_secret
 from bot import messages as M
 from bot.config import Settings
-from bot.dialogue import Coach, Outgoing
-from bot.ports import PermanentFailure, TemporaryFailure
+from bot.conversation import Coach
+from bot.ports import Outgoing, PermanentFailure, TemporaryFailure
 from bot.store import repo
 from bot.store.repo import Store
 from bot.web import create_app

@@ -14,8 +14,8 @@ from typing import Any
 import pytest_asyncio
 
 from bot import groups
-from bot.dialogue import Coach, Outgoing
-from bot.ports import PermanentFailure, TemporaryFailure
+from bot.conversation import Coach
+from bot.ports import Outgoing, PermanentFailure, PlatformLimits, TemporaryFailure
 from bot.store.repo import Store
 from bot.store.tables import GroupDigest
 from tests.conftest import Clock
@@ -30,6 +30,7 @@ class Recorder:
     """A Sender that records, and fails on demand for chosen keys."""
 
     platform = "test"
+    limits = PlatformLimits()
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, text, update
+from sqlalchemy import Table, delete, func, insert, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from bot.domain import Activity, CheckIn, Intervals, Recommendation
+from bot.store import users
 from bot.store.db import dialect_insert, is_sqlite, make_engine, sqlite_pragmas, upgrade
 from bot.store.inline import InlineSessions, sqlite_sync_engine
 from bot.store.tables import (
@@ -26,13 +29,16 @@ from bot.store.tables import (
     SentMessage,
     User,
 )
+from bot.store.users import UserRecord
+
+T = TypeVar("T")
 
 CHECKINS: Table = CheckInRow.__table__  # type: ignore[attr-defined]
 ACTIVITIES: Table = ActivityRow.__table__  # type: ignore[attr-defined]
 # Built once: statement construction is a visible share of a reply's cost.
 _INSERT_CHECKIN = insert(CHECKINS).returning(CHECKINS.c.id)
 _INSERT_ACTIVITY = insert(ACTIVITIES)
-_SELECT_USER = select(User).where(User.key == bindparam("key"))
+_INSERT_INBOUND = insert(InboundMessage.__table__)  # type: ignore[attr-defined]
 
 
 class Store:
@@ -64,6 +70,23 @@ class Store:
         async with self._sessions() as s, s.begin():
             yield s
 
+    async def run(self, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 3) -> T:
+        """``work`` in one transaction, run again whole when it lost a race with another
+        transaction: the one retry policy of the project (callers never retry on their own).
+
+        Races: another replica inserted the same unique row first (IntegrityError: the retry sees
+        it), or the database was locked, busy, deadlocked or could not serialize. A rolled-back
+        transaction left nothing behind, so running it again is safe."""
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.session() as s:
+                    return await work(s)
+            except DBAPIError as exc:
+                if attempt == attempts or not lost_a_race(exc):
+                    raise
+            await asyncio.sleep(0.02 * attempt)
+        raise AssertionError("unreachable")
+
     async def ping(self) -> bool:
         try:
             async with self.engine.connect() as conn:
@@ -78,17 +101,19 @@ class Store:
         await self.engine.dispose()
 
 
+def lost_a_race(exc: DBAPIError) -> bool:
+    """A transaction that failed because of another one, not because of itself."""
+    if isinstance(exc, IntegrityError):
+        return True
+    text_ = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(s in text_ for s in ("database is locked", "deadlock detected", "could not serialize", "busy"))
+
+
 # --- users -------------------------------------------------------------------------------
 
 
-async def get_user(s: AsyncSession, key: str) -> User | None:
-    return (await s.execute(_SELECT_USER, {"key": key})).scalar_one_or_none()
-
-
-async def add_user(s: AsyncSession, user: User) -> User:
-    s.add(user)
-    await s.flush()
-    return user
+async def get_user(s: AsyncSession, key: str) -> UserRecord | None:
+    return await users.load(s, key)
 
 
 # --- check-ins ---------------------------------------------------------------------------
@@ -231,7 +256,7 @@ async def latest_recommendation(s: AsyncSession, user_id: int) -> tuple[date, di
 
 
 async def keep_inbound(s: AsyncSession, user_id: int, at: datetime, text_: str, handled_as: str) -> None:
-    s.add(InboundMessage(user_id=user_id, at=at, text=text_, handled_as=handled_as[:24]))
+    await s.execute(_INSERT_INBOUND, {"user_id": user_id, "at": at, "text": text_, "handled_as": handled_as[:24]})
 
 
 async def mark_prompt_answered(s: AsyncSession, user_id: int, local_date: date, now: datetime) -> None:
@@ -246,7 +271,7 @@ async def mark_prompt_answered(s: AsyncSession, user_id: int, local_date: date, 
 # --- export and delete -------------------------------------------------------------------
 
 
-def user_profile_dict(u: User) -> dict[str, Any]:
+def user_profile_dict(u: UserRecord) -> dict[str, Any]:
     return {
         "key": u.key,
         "timezone": u.timezone,
@@ -262,7 +287,7 @@ def user_profile_dict(u: User) -> dict[str, Any]:
     }
 
 
-async def export_user(s: AsyncSession, user: User, tolerance: dict[str, Any]) -> dict[str, Any]:
+async def export_user(s: AsyncSession, user: UserRecord, tolerance: dict[str, Any]) -> dict[str, Any]:
     """Everything stored about one user, in the architecture.md export format plus extras."""
     assert user.id is not None
     rows = await checkins_between(s, user.id, date.min, date.max)
@@ -295,7 +320,10 @@ async def export_user(s: AsyncSession, user: User, tolerance: dict[str, Any]) ->
         "messages_received": [
             {"at": m.at.isoformat(), "text": m.text, "handled_as": m.handled_as} for m in inbound
         ],
-        "conversation": {"state": user.conv_state, "data": json.loads(user.conv_data or "null")},
+        "conversation": {"state": user.conv_state, "date": user.conv_on.isoformat() if user.conv_on else None,
+                         "last_checkin": user.last_checkin_on.isoformat() if user.last_checkin_on else None,
+                         "screened_on": user.screened_on.isoformat() if user.screened_on else None,
+                         "disclaimer_on": user.disclaimer_on.isoformat() if user.disclaimer_on else None},
         "groups": [
             {"group": g.key, "title": g.title, "display_name": m.display_name, "show_pain": m.show_pain,
              "joined_at": m.joined_at.isoformat()}
@@ -307,7 +335,7 @@ async def export_user(s: AsyncSession, user: User, tolerance: dict[str, Any]) ->
     }
 
 
-async def delete_user(s: AsyncSession, user: User) -> dict[str, int]:
+async def delete_user(s: AsyncSession, user: UserRecord) -> dict[str, int]:
     """Erase every row that belongs to the user; returns counts per table."""
     uid = user.id
     ids = select(CheckInRow.id).where(CheckInRow.user_id == uid)
@@ -325,6 +353,19 @@ async def delete_user(s: AsyncSession, user: User) -> dict[str, int]:
         res = await s.execute(stmt)
         counts[name] = int(getattr(res, "rowcount", 0) or 0)
     return counts
+
+
+async def count_user_rows(s: AsyncSession, user: UserRecord) -> dict[str, int]:
+    """What a delete would erase, counted per kind (for a confirmation question)."""
+    uid = user.id
+    out: dict[str, int] = {}
+    for name, model, col in (("checkins", CheckInRow, CheckInRow.user_id),
+                             ("messages_received", InboundMessage, InboundMessage.user_id),
+                             ("recommendations", RecommendationRow, RecommendationRow.user_id)):
+        out[name] = int((await s.execute(select(func.count()).select_from(model).where(col == uid))).scalar_one())
+    q = select(func.count()).select_from(GroupMember).where(GroupMember.user_key == user.key)
+    out["group_memberships"] = int((await s.execute(q)).scalar_one())
+    return out
 
 
 async def count_rows_for(s: AsyncSession, user_id: int, key: str | None = None) -> int:

@@ -36,14 +36,21 @@ class User(SQLModel, table=True):
     paused_until: date | None = None
     onboarded: bool = False
     created_at: datetime = Field(sa_column=_ts())
-    #: ToleranceState.to_dict() as JSON: the model's bounded rolling state.
+    #: The tolerance model's bounded rolling state (bot/model_state.py encodes it; 0004: the model
+    #: alone, the dialogue's own bookkeeping has the columns below).
     tolerance: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     #: Local date the "not medical advice" reminder was last shown with training advice.
     disclaimer_on: date | None = None
-    #: What question the user is answering (kept here, never in process memory, so any replica
-    #: can answer any message) and its data as JSON.
+    #: What question the user is answering (a bot.conversation.State; kept here, never in process
+    #: memory, so any replica can answer any message)...
     conv_state: str | None = Field(default=None, max_length=40)
-    conv_data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: ...and the local date it is about (the open check-in's date, the pain asked for) (0004).
+    conv_on: date | None = None
+    #: The latest local date with a check-in: most replies are the day's first, and this says so
+    #: without a query (0004).
+    last_checkin_on: date | None = None
+    #: The local date the safety screen question was last answered (asked once a day at most) (0004).
+    screened_on: date | None = None
 
 
 class CheckInRow(SQLModel, table=True):

@@ -1,0 +1,68 @@
+"""Every command the bot knows, in one place: the parser, the conversation and each platform's
+command menu read their lists from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Where = Literal["private", "group", "both"]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    #: One line for a platform's command menu.
+    summary: str
+    #: In a private chat, in a group chat, or both.
+    where: Where = "private"
+    #: Shown in the private command menu (``stop`` works but is not advertised there).
+    menu: bool = True
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", "Start, or come back after stopping", "both"),
+    CommandSpec("checkin", "Check in now: how is your back?"),
+    CommandSpec("today", "Today's suggested session"),
+    CommandSpec("progress", "Your last 4 weeks, with a chart"),
+    CommandSpec("settings", "Time zone, check-in time, days, reminders"),
+    CommandSpec("pause", "Pause check-ins for some days (e.g. /pause 7)"),
+    CommandSpec("resume", "Resume check-ins"),
+    CommandSpec("export", "All your data as a JSON file"),
+    CommandSpec("delete", "Erase everything I store about you"),
+    CommandSpec("help", "What I can do", "both"),
+    CommandSpec("stop", "Stop check-ins until you send start", menu=False),
+    CommandSpec("join", "Take part in this group's weekly digest", "group"),
+    CommandSpec("leave", "Stop taking part in this group's digest", "group"),
+    CommandSpec("sharepain", "Show your weekly morning pain in the digest", "group"),
+    CommandSpec("hidepain", "Hide your pain scores from the digest again", "group"),
+    CommandSpec("digest", "This group's week so far", "group"),
+)
+
+BY_NAME = {c.name: c for c in COMMANDS}
+ALL_NAMES = tuple(BY_NAME)
+PRIVATE = tuple(c.name for c in COMMANDS if c.where in ("private", "both"))
+GROUP = tuple(c.name for c in COMMANDS if c.where in ("group", "both"))
+#: Group commands that mean nothing in a private chat, and private ones that mean nothing in a group.
+GROUP_ONLY = tuple(c.name for c in COMMANDS if c.where == "group")
+PRIVATE_ONLY = tuple(c.name for c in COMMANDS if c.where == "private")
+#: The private chat's command menu, in the order users see it.
+MENU: tuple[tuple[str, str], ...] = tuple((c.name, c.summary) for c in COMMANDS
+                                          if c.menu and c.where in ("private", "both"))
+
+#: Typed words that mean a command (a whole message only: "rested today" stays a check-in).
+ALIASES = {
+    "check-in": "checkin", "check in": "checkin", "check": "checkin", "menu": "help", "?": "help",
+    "setting": "settings", "unpause": "resume", "progres": "progress", "hi": "start", "hello": "start",
+}
+
+
+def slash_name(text: str) -> str | None:
+    """The command of a ``/name args`` message (``/name@bot`` too), lower-cased; None if it is not
+    one. Cheap: platforms use it to route group messages before the core reads them."""
+    t = text.lstrip()
+    if not t.startswith("/") or len(t) < 2:
+        return None
+    head = t[1:].split(maxsplit=1)
+    return head[0].split("@", 1)[0].lower() if head else None
