@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -23,22 +23,40 @@ T = TypeVar("T")
 
 
 class InlineSession:
-    """The AsyncSession surface the project uses, over a synchronous Session."""
+    """The AsyncSession surface the project uses, over one synchronous connection.
 
-    def __init__(self, sync_session: Session) -> None:
-        self.sync_session = sync_session
+    Core statements (on tables: the hot path) run on the connection itself; the ORM's Session
+    machinery costs more than SQLite's work for them. A Session joined to the same transaction is
+    made only when something ORM-shaped is asked for (an entity query, ``add``, ``get``), and its
+    pending changes are flushed before the transaction commits.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._orm: Session | None = None
+
+    @property
+    def sync_session(self) -> Session:
+        if self._orm is None:
+            # The session joins our transaction and never commits it (we do, after flush()).
+            self._orm = Session(bind=self.conn, expire_on_commit=False, autoflush=False,
+                                join_transaction_mode="rollback_only")
+        return self._orm
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        if self._orm is None and not kw and not getattr(statement, "_propagate_attrs", None):
+            return self.conn.execute(statement, params)
         return self.sync_session.execute(statement, params, **kw)
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        return self.sync_session.scalar(statement, params, **kw)
+        return (await self.execute(statement, params, **kw)).scalar()
 
     async def get(self, entity: type[T], ident: Any, **kw: Any) -> T | None:
         return self.sync_session.get(entity, ident, **kw)
 
     async def flush(self) -> None:
-        self.sync_session.flush()
+        if self._orm is not None:
+            self._orm.flush()
 
     async def delete(self, obj: Any) -> None:
         self.sync_session.delete(obj)
@@ -56,11 +74,15 @@ class InlineSession:
         self.sync_session.add_all(objs)
 
     def get_bind(self) -> Any:
-        return self.sync_session.get_bind()
+        return self.conn
 
     @property
     def bind(self) -> Any:
-        return self.sync_session.get_bind()
+        return self.conn
+
+    def close(self) -> None:
+        if self._orm is not None:
+            self._orm.close()
 
 
 def sqlite_sync_engine(url: str, on_connect: Callable[[Any, Any], None]) -> Engine:
@@ -69,14 +91,8 @@ def sqlite_sync_engine(url: str, on_connect: Callable[[Any, Any], None]) -> Engi
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, record: Any) -> None:
         on_connect(dbapi_conn, record)
-        # SQLAlchemy, not the sqlite3 module, decides when transactions begin (below).
+        # We, not the sqlite3 module, decide when transactions begin (InlineSessions.session).
         dbapi_conn.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front: another process (a CLI export, a tick) then
-        # waits for busy_timeout instead of failing on a read-to-write lock upgrade.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -91,8 +107,20 @@ class InlineSessions:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[InlineSession]:
         async with self._lock:
-            with Session(self.engine, expire_on_commit=False, autoflush=False) as s, s.begin():
-                yield InlineSession(s)
+            with self.engine.connect() as conn:
+                inline = InlineSession(conn)
+                try:
+                    with conn.begin():
+                        # IMMEDIATE takes the write lock up front: another process (a CLI export, a
+                        # tick) then waits for busy_timeout instead of failing on a read-to-write
+                        # lock upgrade. Issued here rather than from a "begin" engine event: any
+                        # engine event makes SQLAlchemy dispatch events around every statement.
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                        yield inline
+                        # What the ORM session holds is written before the transaction commits.
+                        await inline.flush()
+                finally:
+                    inline.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, delete, func, insert, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
@@ -39,6 +39,15 @@ ACTIVITIES: Table = ActivityRow.__table__  # type: ignore[attr-defined]
 _INSERT_CHECKIN = insert(CHECKINS).returning(CHECKINS.c.id)
 _INSERT_ACTIVITY = insert(ACTIVITIES)
 _INSERT_INBOUND = insert(InboundMessage.__table__)  # type: ignore[attr-defined]
+_SELECT_CHECKIN = select(CheckInRow).where(CheckInRow.user_id == bindparam("uid"),
+                                           CheckInRow.local_date == bindparam("day"))
+_SENT: Table = SentMessage.__table__  # type: ignore[attr-defined]
+_MARK_ANSWERED = (
+    update(_SENT)
+    .where(_SENT.c.user_id == bindparam("uid"), _SENT.c.local_date == bindparam("day"), _SENT.c.kind == "checkin",
+           _SENT.c.answered_at.is_(None))
+    .values(answered_at=bindparam("now"))
+)
 
 
 class Store:
@@ -120,8 +129,7 @@ async def get_user(s: AsyncSession, key: str) -> UserRecord | None:
 
 
 async def get_checkin(s: AsyncSession, user_id: int, local_date: date) -> CheckInRow | None:
-    q = select(CheckInRow).where(CheckInRow.user_id == user_id, CheckInRow.local_date == local_date)
-    return (await s.execute(q)).scalar_one_or_none()
+    return (await s.execute(_SELECT_CHECKIN, {"uid": user_id, "day": local_date})).scalar_one_or_none()
 
 
 async def activities_of(s: AsyncSession, checkin_ids: list[int]) -> dict[int, list[ActivityRow]]:
@@ -260,12 +268,7 @@ async def keep_inbound(s: AsyncSession, user_id: int, at: datetime, text_: str, 
 
 
 async def mark_prompt_answered(s: AsyncSession, user_id: int, local_date: date, now: datetime) -> None:
-    await s.execute(
-        update(SentMessage.__table__)  # type: ignore[arg-type,attr-defined]
-        .where(SentMessage.user_id == user_id, SentMessage.local_date == local_date,  # type: ignore[arg-type]
-               SentMessage.kind == "checkin", SentMessage.answered_at.is_(None))  # type: ignore[union-attr,arg-type]
-        .values(answered_at=now)
-    )
+    await s.execute(_MARK_ANSWERED, {"uid": user_id, "day": local_date, "now": now})
 
 
 # --- export and delete -------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -82,4 +83,13 @@ async def save(s: AsyncSession, rec: UserRecord, since: tuple[Any, ...]) -> None
     """Write the columns that changed since ``since`` (a :meth:`UserRecord.snapshot`)."""
     changed = rec.changes(since)
     if changed:
-        await s.execute(update(USERS).where(USERS.c.id == rec.id).values(**changed))
+        params = {f"v_{n}": v for n, v in changed.items()}
+        params["uid"] = rec.id
+        await s.execute(_update_of(tuple(changed)), params)
+
+
+@lru_cache(maxsize=256)
+def _update_of(names: tuple[str, ...]) -> Any:
+    """One UPDATE per set of changed columns, built once: a few sets cover nearly every message
+    (a check-in changes the model, the dates and the question)."""
+    return update(USERS).where(USERS.c.id == bindparam("uid")).values({n: bindparam(f"v_{n}") for n in names})
