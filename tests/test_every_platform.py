@@ -1,0 +1,101 @@
+"""One conversation, every platform: the same script through the console adapter and through the
+Telegram adapter (python-telegram-bot against the fake Bot API) gets the same answers from the
+core, word for word and choice for choice. Adapters translate; they never decide. (Slack joins this
+test when it lands.)"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from adapters.console import ConsoleAdapter
+from bot import messages as M
+from bot.store.repo import Store
+from tests.conftest import Clock
+from tests.fake_telegram import FakeTelegram
+from tests.test_telegram import TgBot, last_question, new_user_id
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+#: ("say", text) is typed; ("press", choice) taps the button of the last question (typed on the
+#: console, where every choice has a typed form).
+SCRIPT: list[tuple[str, str]] = [
+    ("say", "/start"),
+    ("press", M.EXPERIENCE_CHOICES[1]),
+    ("say", "about 25 min"),
+    ("say", "london"),
+    ("press", "07:30"),
+    ("press", "every day"),
+    ("say", "back 3/10, ran 20 min easy, fine during"),
+    ("say", "/today"),
+    ("say", "pain 2 leg 6, walked 20"),
+    ("press", "no"),
+    ("say", "/settings"),
+    ("press", "days"),
+    ("press", "weekdays"),
+    ("say", "/settings"),
+    ("press", "reminders off"),
+    ("say", "what?"),
+    ("say", "/pause 3"),
+    ("say", "/resume"),
+    ("say", "/join"),
+]
+
+Answer = list[tuple[str, tuple[str, ...]]]
+
+
+def console_messages(output: str) -> Answer:
+    """The console's ``bot> text`` / ``     [a | b]`` lines back into (text, choices) pairs."""
+    out: Answer = []
+    for line in output.splitlines():
+        if line.startswith("bot> "):
+            out.append((line[5:], ()))
+        elif line.startswith("     [") and line.endswith("]") and out:
+            out[-1] = (out[-1][0], tuple(line[6:-1].split(" | ")))
+        elif out and not line.startswith("     (") and not line.startswith("you> "):
+            out[-1] = (out[-1][0] + "\n" + line, out[-1][1])
+    return out
+
+
+async def console_turn(adapter_args: dict[str, Any], text: str) -> Answer:
+    out = io.StringIO()
+    await ConsoleAdapter(**adapter_args, stdin=io.StringIO(text + "\n"), stdout=out).start()
+    return console_messages(out.getvalue())
+
+
+async def test_the_same_conversation_gets_the_same_answers_on_console_and_telegram(
+        fake_telegram: FakeTelegram, telegram_store: Store, clock: Clock, tmp_path: Any) -> None:
+    clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+    b = TgBot(fake_telegram, telegram_store, clock)
+    await b.adapter.start()
+    try:
+        await _converse(b, clock, tmp_path)
+    finally:
+        await b.adapter.stop()
+
+
+async def _converse(b: TgBot, clock: Clock, tmp_path: Any) -> None:
+    uid = new_user_id()
+    console = {"coach": b.coach, "user": f"ann-{uuid.uuid4().hex[:8]}", "clock": clock, "download_dir": tmp_path}
+    telegram_question = None
+    for step, (kind, text) in enumerate(SCRIPT):
+        on_console = await console_turn(console, text)
+        if kind == "press":
+            assert telegram_question is not None
+            sent = await b.presses(uid, telegram_question, text)
+        else:
+            sent = await b.says(uid, text)
+        on_telegram = [(m.plain or "", tuple(m.button_texts)) for m in sent]
+        assert on_console, f"step {step}: no answer on the console to {text!r}"
+        assert on_console == on_telegram, f"step {step} ({text!r})"
+        if any(choices for _, choices in on_telegram):
+            telegram_question = last_question(sent)
+        clock.advance(minutes=1)
+    # The same state stored for both users.
+    tg_user = await b.user(uid)
+    assert (tg_user.experience, tg_user.timezone, tg_user.reminders, tg_user.paused_until) == (
+        "returning", "Europe/London", False, None)
