@@ -112,8 +112,8 @@ async def setup(url: str, rows: list[dict[str, Any]], dues: list[tuple[int, date
     minute (the steady state a pass running every minute would leave). Returns seconds taken."""
     from sqlalchemy import insert, text
 
+    from bot.store.outbox import SENT_T, USER_T
     from bot.store.repo import Store
-    from scheduler.dispatch import SENT_T, USER_T
 
     t = time.perf_counter()
     store = Store(url)
@@ -150,8 +150,8 @@ async def reset(url: str, since: datetime) -> None:
     """Forget what a run sent (rows claimed at or after ``since``), so the next design starts equal."""
     from sqlalchemy import delete, update
 
+    from bot.store.outbox import SENT_T, USER_T
     from bot.store.repo import Store
-    from scheduler.dispatch import SENT_T, USER_T
 
     store = Store(url)
     async with store.session() as s:
@@ -285,8 +285,8 @@ async def child_naive(pg: str, fast_port: int, limited_port: int, busiest: datet
 
     from bot.conversation import Coach
     from bot.ports import TemporaryFailure
+    from bot.store.outbox import SENT_T, USER_T
     from bot.store.repo import Store
-    from scheduler.dispatch import SENT_T, USER_T
     from tests.test_scheduler_helpers import make_settings
 
     # Jobs are added as at one minute before the busiest minute.

@@ -1,5 +1,5 @@
-"""Scheduled prompts: their texts (reminder, welcome back, weekly safety note) and opening the
-check-in for many users at once.
+"""Scheduled prompts: their texts (reminder, welcome back, weekly safety note) and composing them.
+(Opening the check-in for many users at once is SQL: bot/store/outbox.py.)
 
 Kept apart from bot/messages.py so the scheduler can grow them without touching the dialogue's
 texts; a translation swaps both modules. Plain text: adapters add platform formatting.
@@ -7,17 +7,8 @@ texts; a translation swaps both modules. Plain text: adapters add platform forma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from typing import Any
-
-from sqlalchemy import bindparam, or_, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot import messages as M
-from bot.conversation.state import REOPENS_FROM, State
 from bot.ports import Outgoing
-from bot.store.tables import User
 
 REMINDER = (
     "Just checking in: how's your back today (0-10), and what did you do? "
@@ -32,29 +23,9 @@ SAFETY = (
     "I'm a coach, not medical advice."
 )
 
-_USERS: Any = User.__table__  # type: ignore[attr-defined]
-
-
 def question() -> list[Outgoing]:
     """The check-in question, as Coach.checkin_prompt words it."""
     return [Outgoing(M.CHECKIN_QUESTION, M.CHECKIN_CHOICES)]
-
-
-async def open_checkins(s: AsyncSession, items: Sequence[tuple[int, date]]) -> None:
-    """What Coach.checkin_prompt does to the conversation, for many (user id, local date) pairs in
-    one statement: the next reply of each counts for that date. The scheduler opens a whole claim
-    chunk this way in the claim's transaction (one round trip instead of one transaction per user)."""
-    if not items:
-        return
-    u = _USERS
-    await s.execute(
-        update(u)
-        # Plain ORs, not IN: an expanding IN list cannot go into an executemany.
-        .where(u.c.id == bindparam("p_uid"),
-               or_(u.c.conv_state.is_(None), *(u.c.conv_state == st.value for st in REOPENS_FROM)))
-        .values(conv_state=State.CHECKIN.value, conv_on=bindparam("p_on")),
-        [{"p_uid": uid, "p_on": d} for uid, d in items],
-    )
 
 
 def compose(question: list[Outgoing], *, reminder: bool = False, welcome_back: bool = False,

@@ -51,27 +51,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select, tuple_, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import prompts
-from bot.ports import Outgoing, PermanentFailure, Sender, TemporaryFailure
-from bot.store.db import dialect_insert
+from bot.ports import Outgoing, PermanentFailure, Sender, TemporaryFailure, platform_of
+from bot.store import outbox
+from bot.store.outbox import CHECKIN, REMINDER, SAFETY
 from bot.store.repo import Store
-from bot.store.tables import CheckInRow, SentMessage, User
 from scheduler.limits import PlatformLimits, RateLimiter, WaitTooLong
 from scheduler.timing import as_utc, week_start
 
 log = logging.getLogger(__name__)
 
-CHECKIN, REMINDER, SAFETY = "checkin", "reminder", "safety"
+__all__ = ["CHECKIN", "MAX_ATTEMPTS", "REMINDER", "SAFETY", "DispatchReport", "Dispatcher", "Job", "utcnow"]
+
 #: A failed prompt is tried again on later passes until it has had this many attempts in all.
 MAX_ATTEMPTS = 8
-
-SENT_T: Any = SentMessage.__table__  # type: ignore[attr-defined]
-USER_T: Any = User.__table__  # type: ignore[attr-defined]
-CHECKIN_T: Any = CheckInRow.__table__  # type: ignore[attr-defined]
 
 T = TypeVar("T")
 
@@ -100,7 +95,7 @@ class Job:
 
     @property
     def platform(self) -> str:
-        return self.key.split(":", 1)[0]
+        return platform_of(self.key)
 
     @property
     def ident(self) -> tuple[int, date, str]:
@@ -136,17 +131,6 @@ class DispatchReport:
 
     def total(self, what: str) -> int:
         return sum(n for k, n in self.counts.items() if k.endswith("." + what))
-
-
-def _insert_for(store: Store) -> Callable[[Any], Any]:
-    return dialect_insert(store.engine.dialect.name)  # type: ignore[no-any-return]
-
-
-def _retryable_db_error(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, DBAPIError) and any(
-        s in text for s in ("database is locked", "deadlock detected", "could not serialize", "busy")
-    )
 
 
 class Dispatcher:
@@ -189,13 +173,6 @@ class Dispatcher:
         self.retry_delay = retry_delay
         self.owner = owner or f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.report = DispatchReport()
-        # One statement, executed with many parameter sets: compiled once and cached, sent as
-        # multi-row INSERTs ("insertmanyvalues"), and RETURNING yields only the rows inserted.
-        self._claim_stmt = (
-            _insert_for(store)(SENT_T)
-            .on_conflict_do_nothing(index_elements=["user_id", "local_date", "kind"])
-            .returning(SENT_T.c.id, SENT_T.c.user_id, SENT_T.c.local_date, SENT_T.c.kind)
-        )
         self._lanes: dict[str, _Lane] = {}
         self._pending: set[tuple[int, date, str]] = set()
 
@@ -241,21 +218,10 @@ class Dispatcher:
     # --- database steps --------------------------------------------------------------------
 
     async def _tx(self, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        """One transaction under the DB semaphore, retried on lock contention and deadlocks."""
-        for attempt in range(6):
-            try:
-                async with self._db, self.store.session() as s:
-                    return await fn(s)
-            except IntegrityError:
-                # A user deleted between selection and claim (foreign key): the retry's re-check
-                # leaves them out.
-                if attempt == 5:
-                    raise
-            except DBAPIError as exc:
-                if attempt == 5 or not _retryable_db_error(exc):
-                    raise
-            await asyncio.sleep(0.02 * (attempt + 1))
-        raise AssertionError("unreachable")
+        """One transaction under the DB semaphore; the store retries it when it lost a race (a
+        locked database, a deadlock, a user deleted between selection and claim)."""
+        async with self._db:
+            return await self.store.run(fn, attempts=6)
 
     async def _claim(self, chunk: Sequence[Job]) -> list[_Claim]:
         now = self.clock()
@@ -272,47 +238,29 @@ class Dispatcher:
     async def _claim_tx(self, s: AsyncSession, jobs: list[Job], now: datetime) -> list[_Claim]:
         # Re-check what may have changed since selection: the user stopped, blocked or was
         # deleted, or has checked in for that date (early or evening reports are not asked again).
-        # Status is filtered here, not in SQL: with it in the WHERE clause PostgreSQL may prefer
-        # ix_users_status (every active user) over the primary key.
-        alive = {int(u) for u, status in (await s.execute(
-            select(USER_T.c.id, USER_T.c.status).where(USER_T.c.id.in_(sorted({j.user_id for j in jobs}))))
-        ).all() if status == "active"}
-        pairs = sorted({(j.user_id, j.local_date) for j in jobs})
-        answered: set[tuple[int, date]] = set()
-        for i in range(0, len(pairs), 500):
-            q = select(CHECKIN_T.c.user_id, CHECKIN_T.c.local_date).where(
-                tuple_(CHECKIN_T.c.user_id, CHECKIN_T.c.local_date).in_(pairs[i:i + 500]))
-            answered |= {(int(u), d) for u, d in (await s.execute(q)).all()}
+        alive = await outbox.active_users(s, (j.user_id for j in jobs))
+        answered = await outbox.checked_in(s, ((j.user_id, j.local_date) for j in jobs))
         for j in jobs:
             if j.user_id not in alive:
                 self.report.counts[f"{j.kind}.inactive"] += 1
         jobs = [j for j in jobs if j.user_id in alive]
         claims: list[_Claim] = []
-        # One global order for inserted keys, so racing replicas cannot deadlock on PostgreSQL.
         fresh = sorted((j for j in jobs if j.retry_of is None and (j.user_id, j.local_date) not in answered),
                        key=lambda j: j.ident)
-        if fresh:
-            rows = [self._row(j.user_id, j.local_date, j.kind, j.due_at, now) for j in fresh]
-            got = {(int(u), d, k): int(i) for i, u, d, k in (await s.execute(self._claim_stmt, rows)).all()}
-            claims += [_Claim(j, got[j.ident]) for j in fresh if j.ident in got]
+        got = await outbox.claim(s, [self._row(j.user_id, j.local_date, j.kind, j.due_at, now) for j in fresh])
+        claims += [_Claim(j, got[j.ident]) for j in fresh if j.ident in got]
         retries = [j for j in jobs if j.retry_of is not None and (j.user_id, j.local_date) not in answered]
         if retries:
-            res = await s.execute(
-                update(SENT_T)
-                .where(SENT_T.c.id.in_([j.retry_of for j in retries]), SENT_T.c.status == "failed")
-                .values(status="claimed", claimed_at=now, claimed_by=self.owner)
-                .returning(SENT_T.c.id)
-            )
-            ids = {int(r[0]) for r in res.all()}
+            ids = await outbox.retake_failed(s, (j.retry_of for j in retries if j.retry_of is not None), now,
+                                             self.owner)
             claims += [_Claim(j, j.retry_of) for j in retries if j.retry_of in ids]
         riders = sorted((c for c in claims if c.job.safety), key=lambda c: c.job.user_id)
-        if riders:
-            rows = [self._row(c.job.user_id, week_start(c.job.local_date), SAFETY, c.job.due_at, now)
-                    for c in riders]
-            got_safety = {(int(u), d): int(i) for i, u, d, _ in (await s.execute(self._claim_stmt, rows)).all()}
-            for c in riders:
-                c.safety_row_id = got_safety.pop((c.job.user_id, week_start(c.job.local_date)), None)
-        await prompts.open_checkins(s, [(c.job.user_id, c.job.local_date) for c in claims])
+        got_safety = {(u, d): i for (u, d, _), i in (await outbox.claim(s, [
+            self._row(c.job.user_id, week_start(c.job.local_date), SAFETY, c.job.due_at, now) for c in riders
+        ])).items()}
+        for c in riders:
+            c.safety_row_id = got_safety.pop((c.job.user_id, week_start(c.job.local_date)), None)
+        await outbox.open_checkins(s, [(c.job.user_id, c.job.local_date) for c in claims])
         mine = {c.job.ident for c in claims}
         for j in jobs:
             if (j.user_id, j.local_date) in answered:
@@ -322,23 +270,15 @@ class Dispatcher:
         return claims
 
     def _row(self, user_id: int, day: date, kind: str, due_at: datetime, now: datetime) -> dict[str, Any]:
-        return {"user_id": user_id, "local_date": day, "kind": kind, "status": "claimed",
-                "due_at": as_utc(due_at), "claimed_at": now, "claimed_by": self.owner, "attempts": 0}
+        return outbox.claim_row(user_id, day, kind, as_utc(due_at), now, self.owner)
 
     async def _mark_sending(self, claims: Sequence[_Claim]) -> set[int]:
         """``claimed`` -> ``sending`` for rows this process still owns; returns their ids."""
-        ids = sorted(c.row_id for c in claims)
 
         async def tx(s: AsyncSession) -> set[int]:
-            res = await s.execute(
-                update(SENT_T)
-                .where(SENT_T.c.id.in_(ids), SENT_T.c.status == "claimed", SENT_T.c.claimed_by == self.owner)
-                .values(status="sending").returning(SENT_T.c.id))
-            ours = {int(r[0]) for r in res.all()}
-            riders = sorted(c.safety_row_id for c in claims if c.safety_row_id is not None and c.row_id in ours)
-            if riders:
-                await s.execute(update(SENT_T).where(SENT_T.c.id.in_(riders), SENT_T.c.status == "claimed")
-                                .values(status="sending"))
+            ours = await outbox.mark_sending(s, (c.row_id for c in claims), self.owner)
+            await outbox.mark_riders_sending(
+                s, (c.safety_row_id for c in claims if c.safety_row_id is not None and c.row_id in ours))
             return ours
 
         return await self._tx(tx)
@@ -348,40 +288,22 @@ class Dispatcher:
                                welcome_back=c.job.welcome_back, safety=c.safety_row_id is not None)
 
     async def _record(self, batch: Sequence[_Outcome]) -> None:
-        params: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
         blocked: set[int] = set()
-        welcomed: list[dict[str, Any]] = []
+        welcomed: list[tuple[int, date]] = []
         for o in batch:
-            values = {"b_status": o.status, "b_sent_at": as_utc(o.at) if o.status == "sent" else None,
-                      "b_attempts": o.attempts, "b_error": (o.error or None) and o.error[:200],
-                      "b_next": as_utc(o.next_attempt_at) if o.next_attempt_at else None}
-            params.append({"b_id": o.claim.row_id, **values})
-            if o.claim.safety_row_id is not None:
-                params.append({"b_id": o.claim.safety_row_id, **values})
+            for row_id in (o.claim.row_id, o.claim.safety_row_id):
+                if row_id is not None:
+                    rows.append(outbox.outcome(
+                        row_id, self.owner, o.status, as_utc(o.at) if o.status == "sent" else None, o.attempts,
+                        o.error, as_utc(o.next_attempt_at) if o.next_attempt_at else None))
             if o.status == "blocked":
                 blocked.add(o.claim.job.user_id)
             if o.status == "sent" and o.claim.job.welcome_back:
-                welcomed.append({"b_uid": o.claim.job.user_id, "b_day": o.claim.job.local_date})
+                welcomed.append((o.claim.job.user_id, o.claim.job.local_date))
 
         async def tx(s: AsyncSession) -> None:
-            await s.execute(
-                # Only rows still ours: one taken over after our claim expired is the new owner's.
-                update(SENT_T).where(SENT_T.c.id == bindparam("b_id"), SENT_T.c.claimed_by == self.owner).values(
-                    status=bindparam("b_status"), sent_at=bindparam("b_sent_at"),
-                    attempts=bindparam("b_attempts"), error=bindparam("b_error"),
-                    next_attempt_at=bindparam("b_next"),
-                ),
-                params,
-            )
-            if blocked:
-                await s.execute(update(USER_T).where(USER_T.c.id.in_(sorted(blocked))).values(status="blocked"))
-            if welcomed:
-                # The pause is over once the welcome-back went out; a newer pause is left alone.
-                await s.execute(
-                    update(USER_T).where(USER_T.c.id == bindparam("b_uid"),
-                                         USER_T.c.paused_until <= bindparam("b_day")).values(paused_until=None),
-                    welcomed,
-                )
+            await outbox.record(s, rows, blocked, welcomed)
 
         await self._tx(tx)
         for o in batch:

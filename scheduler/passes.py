@@ -18,21 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
-
 from bot.config import Settings
 from bot.ports import Sender
+from bot.store import outbox
 from bot.store.repo import Store
-from scheduler.dispatch import (
-    CHECKIN,
-    CHECKIN_T,
-    MAX_ATTEMPTS,
-    REMINDER,
-    SENT_T,
-    USER_T,
-    Dispatcher,
-    Job,
-)
+from scheduler.dispatch import CHECKIN, MAX_ATTEMPTS, REMINDER, Dispatcher, Job
 from scheduler.senders import PacedSender
 from scheduler.timing import (
     CATCH_UP,
@@ -77,45 +67,22 @@ class PassReport:
         return f"pass at {self.now.isoformat()}: due {due}; {done}{extra}"
 
 
-def _platform_filter(platforms: Iterable[str] | None) -> Any:
-    if platforms is None:
-        return None
-    conds = [USER_T.c.key.startswith(p + ":") for p in sorted(platforms)]
-    return or_(*conds) if conds else USER_T.c.id.is_(None)
-
-
-def _not_paused_on(day: Any) -> Any:
-    return or_(USER_T.c.paused_until.is_(None), USER_T.c.paused_until <= day)
-
-
 async def select_checkins(store: Store, now: datetime, *, platforms: Iterable[str] | None = None,
                           window: timedelta = CATCH_UP, safety: bool = True) -> list[Job]:
     """Check-ins due at ``now`` (within ``window`` of their due instant) and not yet claimed."""
     now = as_utc(now)
     async with store.session() as s:
-        pairs = (await s.execute(select(USER_T.c.timezone, USER_T.c.checkin_time).distinct())).all()
         by_date: dict[date, dict[str, dict[str, datetime]]] = defaultdict(lambda: defaultdict(dict))
-        for tz, hhmm in pairs:
+        for tz, hhmm in await outbox.schedules(s):
             try:
                 for day, due in occurrences(tz, hhmm, now, window):
                     by_date[day][tz][hhmm] = due
             except (ValueError, KeyError):
                 log.warning("scheduler: users with an unusable time zone or time %r %r skipped", tz, hhmm)
-        plat = _platform_filter(platforms)
         jobs: list[Job] = []
         for day, zones in sorted(by_date.items()):
-            u = USER_T
-            conds = [
-                or_(*(and_(u.c.timezone == tz, u.c.checkin_time.in_(sorted(times))) for tz, times in zones.items())),
-                u.c.status == "active", u.c.onboarded.is_(True), _not_paused_on(day),
-                u.c.days.contains(weekday_id(day)),
-                ~exists().where(SENT_T.c.user_id == u.c.id, SENT_T.c.local_date == day, SENT_T.c.kind == CHECKIN),
-                ~exists().where(CHECKIN_T.c.user_id == u.c.id, CHECKIN_T.c.local_date == day),
-            ]
-            if plat is not None:
-                conds.append(plat)
-            q = select(u.c.id, u.c.key, u.c.timezone, u.c.checkin_time, u.c.paused_until, u.c.created_at).where(*conds)
-            for uid, key, tz, hhmm, paused_until, created_at in (await s.execute(q)).all():
+            rows = await outbox.users_due(s, day, zones, weekday_id(day), platforms=platforms)
+            for uid, key, tz, hhmm, paused_until, created_at in rows:
                 due = zones[tz][hhmm]
                 # Someone who signed up after today's time is not asked until their next day.
                 if created_at is not None and as_utc(created_at) > due:
@@ -131,30 +98,16 @@ async def select_reminders(store: Store, now: datetime, after: timedelta, *,
     if after <= timedelta(0):
         return []
     now = as_utc(now)
-    s2 = SENT_T.alias("r")
-    u = USER_T
-    conds = [
-        SENT_T.c.kind == CHECKIN, SENT_T.c.status == "sent", SENT_T.c.answered_at.is_(None),
-        SENT_T.c.sent_at <= now - after, SENT_T.c.sent_at > now - after - window,
-        u.c.reminders.is_(True), u.c.status == "active", _not_paused_on(SENT_T.c.local_date),
-        ~exists().where(s2.c.user_id == SENT_T.c.user_id, s2.c.local_date == SENT_T.c.local_date,
-                        s2.c.kind == REMINDER),
-        ~exists().where(CHECKIN_T.c.user_id == SENT_T.c.user_id, CHECKIN_T.c.local_date == SENT_T.c.local_date),
-    ]
-    plat = _platform_filter(platforms)
-    if plat is not None:
-        conds.append(plat)
-    q = (select(SENT_T.c.user_id, SENT_T.c.local_date, SENT_T.c.sent_at, u.c.key, u.c.timezone)
-         .select_from(SENT_T.join(u, u.c.id == SENT_T.c.user_id)).where(*conds))
     jobs: list[Job] = []
     async with store.session() as s:
-        for uid, day, sent_at, key, tz in (await s.execute(q)).all():
-            at = reminder_instant(sent_at, tz, day, after)
-            if at is None or at > now:
-                continue
-            deadline = reminder_deadline(at, tz, day, window)
-            if now < deadline:
-                jobs.append(Job(int(uid), key, REMINDER, day, at, deadline))
+        rows = await outbox.unanswered_checkins(s, now - after, now - after - window, platforms=platforms)
+    for uid, day, sent_at, key, tz in rows:
+        at = reminder_instant(sent_at, tz, day, after)
+        if at is None or at > now:
+            continue
+        deadline = reminder_deadline(at, tz, day, window)
+        if now < deadline:
+            jobs.append(Job(int(uid), key, REMINDER, day, at, deadline))
     return jobs
 
 
@@ -162,27 +115,16 @@ async def select_retries(store: Store, now: datetime, *, platforms: Iterable[str
                          window: timedelta = CATCH_UP) -> list[Job]:
     """Failed check-ins and reminders whose retry time has come, still inside their window."""
     now = as_utc(now)
-    u = USER_T
-    conds = [
-        SENT_T.c.status == "failed", SENT_T.c.kind.in_((CHECKIN, REMINDER)), SENT_T.c.attempts < MAX_ATTEMPTS,
-        or_(SENT_T.c.next_attempt_at.is_(None), SENT_T.c.next_attempt_at <= now),
-        SENT_T.c.due_at > now - window, u.c.status == "active", _not_paused_on(SENT_T.c.local_date),
-    ]
-    plat = _platform_filter(platforms)
-    if plat is not None:
-        conds.append(plat)
-    q = (select(SENT_T.c.id, SENT_T.c.user_id, SENT_T.c.local_date, SENT_T.c.kind, SENT_T.c.due_at,
-                SENT_T.c.attempts, u.c.key, u.c.timezone, u.c.paused_until)
-         .select_from(SENT_T.join(u, u.c.id == SENT_T.c.user_id)).where(*conds))
     jobs: list[Job] = []
     async with store.session() as s:
-        for rid, uid, day, kind, due_at, attempts, key, tz, paused_until in (await s.execute(q)).all():
-            due = as_utc(due_at)
-            deadline = due + window if kind == CHECKIN else reminder_deadline(due, tz, day, window)
-            if now < deadline:
-                jobs.append(Job(int(uid), key, kind, day, due, deadline,
-                                welcome_back=kind == CHECKIN and paused_until is not None,
-                                retry_of=int(rid), attempts=int(attempts)))
+        rows = await outbox.failed_prompts(s, now, now - window, MAX_ATTEMPTS, platforms=platforms)
+    for rid, uid, day, kind, due_at, attempts, key, tz, paused_until in rows:
+        due = as_utc(due_at)
+        deadline = due + window if kind == CHECKIN else reminder_deadline(due, tz, day, window)
+        if now < deadline:
+            jobs.append(Job(int(uid), key, kind, day, due, deadline,
+                            welcome_back=kind == CHECKIN and paused_until is not None,
+                            retry_of=int(rid), attempts=int(attempts)))
     return jobs
 
 
@@ -194,17 +136,7 @@ async def recover_stale(store: Store, now: datetime, lease: timedelta = LEASE,
     that wakes up later finds the row no longer its own and drops it. Returns (unknown, retaken)."""
     now = as_utc(now)
     async with store.session() as s:
-        res = await s.execute(
-            update(SENT_T).where(SENT_T.c.status == "sending", SENT_T.c.claimed_at < now - lease)
-            .values(status="unknown", error="in doubt: the sending process died mid-send")
-        )
-        unknown = int(getattr(res, "rowcount", 0) or 0)
-        res = await s.execute(
-            update(SENT_T).where(SENT_T.c.status == "claimed", SENT_T.c.claimed_at < now - claim_lease)
-            .values(status="failed", next_attempt_at=None, claimed_by=None,
-                    error="claim expired before sending: taken over")
-        )
-        return unknown, int(getattr(res, "rowcount", 0) or 0)
+        return await outbox.recover_stale(s, now - lease, now - claim_lease)
 
 
 async def select_due(store: Store, settings: Settings, now: datetime, *,

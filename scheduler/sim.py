@@ -14,12 +14,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.config import Settings
 from bot.simulate import RecordingSender
+from bot.store import outbox
 from bot.store.repo import Store
-from scheduler.dispatch import CHECKIN, SENT_T, USER_T, Dispatcher
+from scheduler.dispatch import Dispatcher
 from scheduler.passes import run_pass
 from scheduler.timing import as_utc, checkin_instants, next_minute, reminder_instant
 
@@ -78,21 +77,11 @@ class SimTicker:
         out: set[datetime] = set()
         reminder_after = timedelta(minutes=self.settings.reminder_after_minutes)
         async with self.store.session() as s:
-            users = (await s.execute(
-                select(USER_T.c.timezone, USER_T.c.checkin_time, USER_T.c.days)
-                .where(USER_T.c.status == "active", USER_T.c.onboarded.is_(True)).distinct()
-            )).all()
-            for tz, hhmm, days in users:
+            for tz, hhmm, days in await outbox.prompt_schedules(s):
                 out.update(due for _, due in checkin_instants(tz, hhmm, days, after, until))
-            if reminder_after > timedelta(0):
-                sent = (await s.execute(
-                    select(SENT_T.c.local_date, SENT_T.c.sent_at, USER_T.c.timezone)
-                    .select_from(SENT_T.join(USER_T, USER_T.c.id == SENT_T.c.user_id))
-                    .where(SENT_T.c.kind == CHECKIN, SENT_T.c.status == "sent", SENT_T.c.answered_at.is_(None),
-                           SENT_T.c.sent_at > after - reminder_after, USER_T.c.reminders.is_(True))
-                )).all()
-                for day, sent_at, tz in sent:
-                    at = reminder_instant(sent_at, tz, day, reminder_after)
-                    if at is not None and after < at <= until:
-                        out.add(at)
+            sent = await outbox.sent_checkins_since(s, after - reminder_after) if reminder_after else []
+        for day, sent_at, tz in sent:
+            at = reminder_instant(sent_at, tz, day, reminder_after)
+            if at is not None and after < at <= until:
+                out.add(at)
         return out

@@ -7,8 +7,8 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from bot.store.outbox import SENT_T
 from bot.store.repo import Store
-from scheduler.dispatch import SENT_T
 from tests.conftest import wipe
 from tests.test_scheduler_helpers import FakeSender, add_users, make_settings, tick, user_row, utc
 

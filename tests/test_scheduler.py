@@ -14,8 +14,10 @@ from sqlalchemy import select, update
 from bot import prompts
 from bot.conversation import Coach
 from bot.ports import PermanentFailure, TemporaryFailure
+from bot.store import outbox
+from bot.store.outbox import SENT_T, USER_T
 from bot.store.repo import Store
-from scheduler.dispatch import SENT_T, USER_T, Dispatcher, Job
+from scheduler.dispatch import Dispatcher, Job
 from scheduler.limits import PlatformLimits, RateLimiter
 from scheduler.passes import CLAIM_LEASE, LEASE
 from scheduler.runner import Scheduler
@@ -191,7 +193,7 @@ async def test_a_late_night_prompt_is_answered_after_midnight_for_its_own_date(s
 
 
 async def test_scheduled_prompts_open_the_checkin_exactly_as_the_coach_does(sched_store: Store) -> None:
-    """bot.prompts.open_checkins is the bulk form of Coach.checkin_prompt: same state, same question."""
+    """bot.store.outbox.open_checkins is the bulk form of Coach.checkin_prompt: same state, same question."""
     settings = make_settings()
     coach = Coach(sched_store, settings)
     states = [None, "checkin", "ask_pain", "confirm_pain", "screen", "settings", "experience", "set_timezone",
@@ -208,7 +210,7 @@ async def test_scheduled_prompts_open_the_checkin_exactly_as_the_coach_does(sche
         questions.append(await coach.checkin_prompt(f"console:coach-{i}", utc(2026, 12, 1, 7, 30), for_date=day))
     async with sched_store.session() as s:
         ids = {k: i for i, k in (await s.execute(select(USER_T.c.id, USER_T.c.key))).all()}
-        await prompts.open_checkins(s, [(ids[f"console:bulk-{i}"], day) for i in range(len(states))])
+        await outbox.open_checkins(s, [(ids[f"console:bulk-{i}"], day) for i in range(len(states))])
     for i, st in enumerate(states):
         a, b = await user(sched_store, f"console:coach-{i}"), await user(sched_store, f"console:bulk-{i}")
         assert (a["conv_state"], a["conv_on"]) == (b["conv_state"], b["conv_on"]), st

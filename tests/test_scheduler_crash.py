@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from adapters.console import PrintSender
+from bot.store.outbox import SENT_T, USER_T
 from bot.store.repo import Store
-from scheduler.dispatch import SENT_T, USER_T
 from scheduler.passes import CLAIM_LEASE, LEASE
 from tests.conftest import wipe
 from tests.test_scheduler_helpers import add_users, user_row, utc

@@ -11,8 +11,8 @@ from sqlalchemy import insert, select
 
 from bot.config import Settings
 from bot.ports import Outgoing, PlatformLimits
+from bot.store.outbox import SENT_T, USER_T
 from bot.store.repo import Store
-from scheduler.dispatch import SENT_T, USER_T
 from scheduler.passes import PassReport, run_pass
 
 EVERY_DAY = "mon,tue,wed,thu,fri,sat,sun"
