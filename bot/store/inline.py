@@ -98,29 +98,36 @@ def sqlite_sync_engine(url: str, on_connect: Callable[[Any, Any], None]) -> Engi
 
 
 class InlineSessions:
-    """One transaction at a time per process, on the loop thread."""
+    """One transaction at a time per process, on the loop thread, on one connection kept open:
+    a pool checkout and its reset-on-return cost as much as a short transaction."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._lock = asyncio.Lock()
+        self._conn: Connection | None = None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[InlineSession]:
         async with self._lock:
-            with self.engine.connect() as conn:
-                inline = InlineSession(conn)
-                try:
-                    with conn.begin():
-                        # IMMEDIATE takes the write lock up front: another process (a CLI export, a
-                        # tick) then waits for busy_timeout instead of failing on a read-to-write
-                        # lock upgrade. Issued here rather than from a "begin" engine event: any
-                        # engine event makes SQLAlchemy dispatch events around every statement.
-                        conn.exec_driver_sql("BEGIN IMMEDIATE")
-                        yield inline
-                        # What the ORM session holds is written before the transaction commits.
-                        await inline.flush()
-                finally:
-                    inline.close()
+            if self._conn is None or self._conn.closed or self._conn.invalidated:
+                self._conn = self.engine.connect()
+            conn = self._conn
+            inline = InlineSession(conn)
+            try:
+                with conn.begin():
+                    # IMMEDIATE takes the write lock up front: another process (a CLI export, a
+                    # tick) then waits for busy_timeout instead of failing on a read-to-write
+                    # lock upgrade. Issued here rather than from a "begin" engine event: any
+                    # engine event makes SQLAlchemy dispatch events around every statement.
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    yield inline
+                    # What the ORM session holds is written before the transaction commits.
+                    await inline.flush()
+            finally:
+                inline.close()
 
     def dispose(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
         self.engine.dispose()
