@@ -5,10 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import parse_flags, parse_re
 from bot.domain import ACTIVITY_KINDS, RED_FLAGS, CheckIn
 from bot.parse import MAX_CHARS, parse_checkin, parse_unguarded
-from bot.parse_text import normalise
+from bot.parse import flags as parse_flags
+from bot.parse import patterns as parse_re
+from bot.parse.text import normalise
 
 FRAGMENTS = [
     "back", "back's a", "pain", "3/10", "2.5", "10/10", "11/10", "-2", "3 out of 10", "3-4", "a three", "fine",

@@ -12,8 +12,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from bot.parse_re import Doc, Keyed
-from bot.parse_words import AMOUNT_WORDS, TENS_WORDS, TYPOS, UNIT_WORDS
+from bot.parse.patterns import Doc, Keyed
+from bot.parse.words import AMOUNT_WORDS, TENS_WORDS, TYPOS, UNIT_WORDS
 
 # --------------------------------------------------------------------------------------------
 # Normalisation

@@ -7,16 +7,16 @@ nonsense), so the dialogue can ask a question instead.
 
 Pipeline, each step linear in the length of the text with regexes compiled at import:
 
-1. :func:`bot.parse_text.normalise`: NFKC, lower case, emoji -> activity words or spaces, typo
+1. :func:`bot.parse.text.normalise`: NFKC, lower case, emoji -> activity words or spaces, typo
    fixes (``rna`` -> ran, ``pian`` -> pain, ``minz`` -> mins, ``20min`` -> 20 min), number words
    (``three`` -> 3, ``a couple of`` -> 2).
-2. :func:`bot.parse_quantity.scan`: durations, distances, walk/run intervals, Couch to 5K, RPE,
+2. :func:`bot.parse.quantity.scan`: durations, distances, walk/run intervals, Couch to 5K, RPE,
    clock times and counts, blanked out of a masked copy so they are never read as pain.
-3. :func:`bot.parse_text.split_clauses` + context markers (during a session, this morning,
+3. :func:`bot.parse.text.split_clauses` + context markers (during a session, this morning,
    yesterday, another body part, planned or conditional).
-4. :mod:`bot.parse_activity`: activities, their numbers and effort, rest and negation.
-5. :mod:`bot.parse_pain`: morning pain (with ``pain_conflict``) and pain during each session.
-6. :mod:`bot.parse_flags`: red flags and leg pain, with negation and hypotheticals.
+4. :mod:`bot.parse.activity`: activities, their numbers and effort, rest and negation.
+5. :mod:`bot.parse.pain`: morning pain (with ``pain_conflict``) and pain during each session.
+6. :mod:`bot.parse.flags`: red flags and leg pain, with negation and hypotheticals.
 
 Each module's docstring documents its design choices (word -> pain table, ranges, tempo = hard,
 pilates = strength and yoga = other, "fine while running" = pain during 1...).
@@ -25,14 +25,14 @@ pilates = strength and yoga = other, "fine while running" = pain during 1...).
 from __future__ import annotations
 
 from bot.domain import RED_FLAGS, CheckIn
-from bot.parse_activity import MAX_ACTIVITIES, Builder, extract, merge, to_activity
-from bot.parse_flags import Sentence
-from bot.parse_flags import read as read_flags
-from bot.parse_pain import PainCand
-from bot.parse_pain import read as read_pain
-from bot.parse_quantity import scan
-from bot.parse_re import Doc
-from bot.parse_text import Clause, ClauseIndex, has_content, mark_clauses, normalise, split_clauses
+from bot.parse.activity import MAX_ACTIVITIES, Builder, extract, merge, to_activity
+from bot.parse.flags import Sentence
+from bot.parse.flags import read as read_flags
+from bot.parse.pain import PainCand
+from bot.parse.pain import read as read_pain
+from bot.parse.patterns import Doc
+from bot.parse.quantity import scan
+from bot.parse.text import Clause, ClauseIndex, has_content, mark_clauses, normalise, split_clauses
 
 #: Longest text read; the rest is cut and ``truncated`` set.
 MAX_CHARS = 4000

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from bot.domain import Intervals
-from bot.parse_re import DIGITS, Doc, Keyed
+from bot.parse.patterns import DIGITS, Doc, Keyed
 
 KM_PER_MILE = 1.609
 HALF_MARATHON_KM = 21.0975

@@ -8,7 +8,7 @@ Where a number counts as pain (**design**):
   negative numbers and numbers with units (minutes, km, reps, times, RPE) are never pain.
 - Ranges ``3-4``, ``3 to 4``, ``3 or 4``, ``between 3 and 4``, ``3 maybe 4`` are their midpoint
   (3.5).
-- Words map through the table in :mod:`bot.parse_words`; a number beats a word. Of several
+- Words map through the table in :mod:`bot.parse.words`; a number beats a word. Of several
   words the worst counts, except that "good, no pain" (all words 0-1) is the lowest.
 - During a session: a clause with "during", "while running", "on the run", "at the end",
   "at 3k", "after 20 min", "throughout"... gives pain during; a number-only clause right after
@@ -30,9 +30,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from bot.parse_re import DIGIT_TOKENS, DIGITS, Doc, Keyed
-from bot.parse_text import Clause, ClauseIndex
-from bot.parse_words import INTENSIFIERS, NOT_PAIN_AFTER, PAIN_WORDS
+from bot.parse.patterns import DIGIT_TOKENS, DIGITS, Doc, Keyed
+from bot.parse.text import Clause, ClauseIndex
+from bot.parse.words import INTENSIFIERS, NOT_PAIN_AFTER, PAIN_WORDS
 
 _N = r"[0-9]{1,2}(?:\.[0-9]+)?"
 _PNUM = rf"(?<![\w.\-/])(?P<a>{_N})(?:\s*(?:-|to|or)\s*(?P<b>{_N}))?"

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.parse_re import Doc, Trigger
+from bot.parse.patterns import Doc, Trigger
 
 #: How far past its sentence a rule's supporting words may stand (characters).
 NEEDS_REACH = 100

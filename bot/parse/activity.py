@@ -41,9 +41,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from bot.domain import Activity, Intervals
-from bot.parse_quantity import Qty, Scan
-from bot.parse_re import DIGIT_TOKENS, Doc, Keyed, Trigger
-from bot.parse_text import Clause, ClauseIndex
+from bot.parse.patterns import DIGIT_TOKENS, Doc, Keyed, Trigger
+from bot.parse.quantity import Qty, Scan
+from bot.parse.text import Clause, ClauseIndex
 
 #: At most this many activities are read from one reply (a check-in is a day, not a diary).
 MAX_ACTIVITIES = 20
