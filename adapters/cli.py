@@ -64,7 +64,7 @@ async def _open_store(settings: Settings, migrate: bool = True) -> Store:
 @app.command()
 def run() -> None:
     """Serve everything configured (console chat when no platform tokens are set), the scheduler and
-    the web app on HOST:PORT. Migrates the database first."""
+    the web app on HOST:PORT. Migrates the database first. Ctrl-C stops it (exit code 130)."""
     settings = _settings()
     _setup_logging()
     asyncio.run(_run(settings))
@@ -103,7 +103,6 @@ async def _run(settings: Settings) -> None:
         # One pass now (catch-up after downtime), then one every minute.
         sched.start()
         if console is not None:
-            print("backcheck console chat: type a message (Ctrl-D to quit).", flush=True)
             chat = asyncio.create_task(console.start())
             done, _ = await asyncio.wait({serve, chat}, return_when=asyncio.FIRST_COMPLETED)
             if chat in done:
@@ -166,7 +165,7 @@ async def _tick(settings: Settings, at: datetime) -> None:
 
 @app.command()
 def chat(user: Annotated[str, typer.Option("--user", help="chat as console:NAME")] = "me") -> None:
-    """A local chat with the coach on stdin/stdout (works piped too)."""
+    """A local chat with the coach on stdin/stdout (works piped too). Ctrl-D or Ctrl-C ends it."""
     settings = _settings()
     if not user.strip() or ":" in user:
         raise BadInput("--user must be a plain name like ann")
@@ -280,7 +279,8 @@ def db_upgrade() -> None:
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Not standalone: exit codes and one-line messages are ours.
+        code = app(standalone_mode=False)
     except BadInput as exc:
         print(f"backcheck: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -288,6 +288,8 @@ def main() -> None:
         sys.exit(1)
     except SystemExit:
         raise
+    except KeyboardInterrupt:
+        sys.exit(130)
     except Exception as exc:
         # typer ships its own copy of click, so click's exceptions are recognised by shape.
         code = getattr(exc, "exit_code", None)
@@ -299,8 +301,8 @@ def main() -> None:
             sys.exit(code)
         log.exception("backcheck failed")
         sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    # typer returns the code of an Exit (130 for Ctrl-C), else the command's None.
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-BACKCHECK = [sys.executable, "-m", "adapters.cli"]
+from tests.terminal import BACKCHECK, CTRL_C, Terminal, clean_env
 
 
 def run(args: list[str], tmp_path: Path, stdin: str = "", env: dict[str, str] | None = None,
         timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    e = {k: v for k, v in os.environ.items() if not k.startswith("BACKCHECK_")}
-    e.update({"BACKCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"})
-    e.update(env or {})
     return subprocess.run([*BACKCHECK, *args], input=stdin, capture_output=True, text=True, cwd=tmp_path,
-                          env=e, timeout=timeout)
+                          env=clean_env(tmp_path, **(env or {})), timeout=timeout)
 
 
 def test_chat_works_piped(tmp_path: Path) -> None:
@@ -32,6 +27,9 @@ def test_chat_works_piped(tmp_path: Path) -> None:
     assert "not medical advice" in p.stdout
     assert "All set" in p.stdout
     assert "Today:" in p.stdout
+    # Piped, the greeting is one line on stderr: stdout stays the transcript.
+    assert "console:ann" in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert p.stdout.startswith("bot> ") and "you> " not in p.stdout
     export = json.loads((tmp_path / "backcheck-console_ann.json").read_text())
     assert export["user"]["key"] == "console:ann"
     assert export["checkins"][0]["pain"] == 3
@@ -120,8 +118,7 @@ def _free_port() -> int:
 
 def test_run_serves_health_and_the_console_chat(tmp_path: Path) -> None:
     port = _free_port()
-    e = {k: v for k, v in os.environ.items() if not k.startswith("BACKCHECK_")}
-    e.update({"BACKCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "BACKCHECK_PORT": str(port)})
+    e = clean_env(tmp_path, BACKCHECK_PORT=str(port))
     proc = subprocess.Popen([*BACKCHECK, "run"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=e)
     try:
@@ -144,3 +141,16 @@ def test_run_serves_health_and_the_console_chat(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_ctrl_c_stops_run_at_once_in_a_terminal(tmp_path: Path) -> None:
+    t = Terminal(["run"], tmp_path, clean_env(tmp_path, BACKCHECK_PORT=str(_free_port())))
+    try:
+        t.expect("you> ")
+        assert "You are console:me" in t.text
+        t.type(CTRL_C)
+        assert t.wait(timeout=30) == 130
+    finally:
+        t.close()
+    assert "Traceback" not in t.text and "KeyboardInterrupt" not in t.text
+    assert "\n" in t.text.rsplit("you> ", 1)[1], t.text
