@@ -33,6 +33,11 @@ app.add_typer(db_app, name="db")
 
 log = logging.getLogger("backcheck")
 
+#: Loggers that are ours: their warnings are shown; anyone else's only from ERROR up.
+OWN_LOGGERS = frozenset({"backcheck", "bot", "adapters", "scheduler"})
+#: They narrate every step at INFO (and httpx logs URLs that hold the bot token): WARNING even with -v.
+NARRATORS = ("alembic", "httpx", "apscheduler")
+
 
 class BadInput(Exception):
     """Exit code 2 with a one-line reason."""
@@ -45,13 +50,32 @@ def _settings(**overrides: Any) -> Settings:
         raise BadInput(str(exc)) from None
 
 
-def _setup_logging() -> None:
+class _OwnWarnings(logging.Filter):
+    """Default level: warnings from backcheck, errors from anyone. A library's warnings (matplotlib's
+    font cache, its temporary config folder) are nothing a chat user can act on, and on a terminal
+    stderr lands in the middle of the chat."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or record.name.partition(".")[0] in OWN_LOGGERS
+
+
+def _setup_logging(verbose: bool) -> None:
     # Health data: log lines carry event names and user keys, never message texts or scores.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    # Migrations and HTTP clients narrate every step (and httpx logs URLs with the bot token).
-    for noisy in ("alembic", "httpx", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if not verbose:
+        handler.addFilter(_OwnWarnings())
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler], force=True)
+    for name in NARRATORS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="log INFO lines to stderr (default: warnings and errors only)")] = False,
+) -> None:
+    _setup_logging(verbose)
 
 
 async def _open_store(settings: Settings, migrate: bool = True) -> Store:
@@ -66,7 +90,6 @@ def run() -> None:
     """Serve everything configured (console chat when no platform tokens are set), the scheduler and
     the web app on HOST:PORT. Migrates the database first. Ctrl-C stops it (exit code 130)."""
     settings = _settings()
-    _setup_logging()
     asyncio.run(_run(settings))
 
 
@@ -90,7 +113,12 @@ async def _run(settings: Settings) -> None:
     web = create_app(store, [r for a in adapters for r in a.routes()])
     server = uvicorn.Server(uvicorn.Config(web, host=settings.host, port=settings.port, log_level="warning",
                                            lifespan="off"))
-    log.info("web app on http://%s:%s (healthz, readyz)", settings.host, settings.port)
+    where = f"http://{settings.host}:{settings.port} (/healthz, /readyz)"
+    if console is None:
+        # A server that prints nothing on start looks hung; the console's greeting says enough.
+        print(f"backcheck: web app on {where}; Ctrl-C stops.", file=sys.stderr, flush=True)
+    else:
+        log.info("web app on %s", where)
     serve = asyncio.create_task(server.serve())
     from scheduler.runner import Scheduler
 

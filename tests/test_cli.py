@@ -104,6 +104,23 @@ def test_user_export_and_delete(tmp_path: Path) -> None:
     assert p.returncode == 2 and "no user" in p.stderr
 
 
+def test_library_log_lines_stay_out_of_the_chat(tmp_path: Path) -> None:
+    # A config folder matplotlib cannot create makes it warn (twice) when the chart is drawn.
+    (tmp_path / "a-file").write_text("")
+    env = {"MPLCONFIGDIR": str(tmp_path / "a-file" / "mpl")}
+    script = "/start\nnew\nUTC\n08:00\nevery day\npain 2, walked 30 min\nprogress\n"
+    quiet = run(["chat"], tmp_path, script, env=env)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "chart saved" in quiet.stdout
+    assert "atplotlib" not in quiet.stdout + quiet.stderr, quiet.stderr
+    assert len(quiet.stderr.strip().splitlines()) == 1  # the piped greeting, nothing else
+    verbose = run(["-v", "chat", "--user", "vee"], tmp_path, script, env=env)
+    assert verbose.returncode == 0, verbose.stderr
+    assert "WARNING matplotlib" in verbose.stderr  # the same lines are there with -v
+    assert "atplotlib" not in verbose.stdout
+    assert "walked" not in verbose.stderr and "pain 2" not in verbose.stderr  # health data stays out of logs
+
+
 def test_db_upgrade_and_bad_usage(tmp_path: Path) -> None:
     assert run(["db", "upgrade"], tmp_path).returncode == 0
     assert run(["no-such-command"], tmp_path).returncode == 2
