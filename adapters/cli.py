@@ -16,18 +16,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.dialogue import Coach
 from bot.store import repo
 from bot.store.repo import Store
 
+# Plain (click-style) help: typer's rich panels print a type column for every parameter,
+# flags included (`--help <bool>`), and box-drawing that is noise in a pipe or a log.
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True,
+    add_completion=False, no_args_is_help=True, rich_markup_mode=None,
     help="backcheck: a chat coach for runners with common back pain.",
 )
-user_app = typer.Typer(no_args_is_help=True, help="One user's data: export or delete.")
-db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+user_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="One user's data: export or delete.")
+db_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Database maintenance.")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 
@@ -37,6 +40,36 @@ log = logging.getLogger("backcheck")
 OWN_LOGGERS = frozenset({"backcheck", "bot", "adapters", "scheduler"})
 #: They narrate every step at INFO (and httpx logs URLs that hold the bot token): WARNING even with -v.
 NARRATORS = ("alembic", "httpx", "apscheduler")
+
+
+class Command(TyperCommand):
+    """Help that names arguments as FILE or KEY: typer writes `KEY <str>` in the arguments list
+    and `{KEY}` in the usage line."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for p in self._arguments(ctx):
+            pieces.append(_metavar(p) if p.required else f"[{_metavar(p)}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args = [(_metavar(p), p.help or "") for p in self._arguments(ctx)]
+        opts = [r for p in self.get_params(ctx)
+                if p.param_type_name == "option" and (r := p.get_help_record(ctx)) is not None]
+        for title, rows in (("Arguments", args), ("Options", opts)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def _arguments(self, ctx: Any) -> list[TyperArgument]:
+        return [p for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
+
+
+def _metavar(p: TyperArgument) -> str:
+    return p.metavar or (p.name or "").upper()
+
+
+USER_KEY = "user key, e.g. telegram:123 or console:ann"
 
 
 class BadInput(Exception):
@@ -85,7 +118,7 @@ async def _open_store(settings: Settings, migrate: bool = True) -> Store:
     return store
 
 
-@app.command()
+@app.command(cls=Command, short_help="Serve the chat, the scheduler and the web app.")
 def run() -> None:
     """Serve everything configured (console chat when no platform tokens are set), the scheduler and
     the web app on HOST:PORT. Migrates the database first. Ctrl-C stops it (exit code 130)."""
@@ -145,10 +178,11 @@ async def _run(settings: Settings) -> None:
         await store.close()
 
 
-@app.command()
+@app.command(cls=Command, short_help="One scheduler pass, then exit (for cron).")
 def tick(
-    now: Annotated[str | None, typer.Option("--now", help="run the pass as at this ISO 8601 instant "
-                                                          "(with offset), e.g. 2026-12-01T07:30:00Z")] = None,
+    now: Annotated[str | None, typer.Option("--now", metavar="ISO8601",
+                                            help="run the pass as at this ISO 8601 instant (with offset), "
+                                                 "e.g. 2026-12-01T07:30:00Z")] = None,
 ) -> None:
     """One scheduler pass (check-ins, reminders, digests due now), then exit: for cron deployments.
     Messages to console users are printed as JSON lines; a summary goes to stderr."""
@@ -191,8 +225,10 @@ async def _tick(settings: Settings, at: datetime) -> None:
         await store.close()
 
 
-@app.command()
-def chat(user: Annotated[str, typer.Option("--user", help="chat as console:NAME")] = "me") -> None:
+@app.command(cls=Command)
+def chat(
+    user: Annotated[str, typer.Option("--user", metavar="NAME", help="chat as console:NAME")] = "me",
+) -> None:
     """A local chat with the coach on stdin/stdout (works piped too). Ctrl-D or Ctrl-C ends it."""
     settings = _settings()
     if not user.strip() or ":" in user:
@@ -210,10 +246,11 @@ async def _chat(settings: Settings, user: str) -> None:
         await store.close()
 
 
-@app.command()
+@app.command(cls=Command, short_help="Replay a diary script; print the transcript.")
 def simulate(
-    file: Annotated[Path, typer.Argument(help="JSON Lines script (architecture.md)")],
-    db: Annotated[str | None, typer.Option("--db", help="database URL (default: a fresh temporary one)")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON Lines script (architecture.md)")],
+    db: Annotated[str | None, typer.Option("--db", metavar="URL",
+                                           help="database URL (default: a fresh temporary one)")] = None,
 ) -> None:
     """Replay a timestamped script through the real core on a simulated clock; print JSON Lines."""
     from bot.simulate import SimulationError, read_script
@@ -252,8 +289,8 @@ async def _simulate(settings: Settings, steps: list[Any]) -> None:
     sys.stdout.flush()
 
 
-@user_app.command("export")
-def user_export(key: Annotated[str, typer.Argument(help="user key, e.g. telegram:123 or console:ann")]) -> None:
+@user_app.command("export", cls=Command)
+def user_export(key: Annotated[str, typer.Argument(metavar="KEY", help=USER_KEY)]) -> None:
     """Print a user's complete data as JSON."""
     settings = _settings()
     data = asyncio.run(_user_export(settings, key))
@@ -275,8 +312,8 @@ async def _user_export(settings: Settings, key: str) -> dict[str, Any]:
         await store.close()
 
 
-@user_app.command("delete")
-def user_delete(key: Annotated[str, typer.Argument(help="user key, e.g. telegram:123")]) -> None:
+@user_app.command("delete", cls=Command)
+def user_delete(key: Annotated[str, typer.Argument(metavar="KEY", help=USER_KEY)]) -> None:
     """Erase everything stored about a user."""
     settings = _settings()
     counts = asyncio.run(_user_delete(settings, key))
@@ -295,7 +332,7 @@ async def _user_delete(settings: Settings, key: str) -> dict[str, int]:
         await store.close()
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", cls=Command)
 def db_upgrade() -> None:
     """Apply database migrations."""
     settings = _settings()
@@ -308,7 +345,7 @@ def db_upgrade() -> None:
 def main() -> None:
     try:
         # Not standalone: exit codes and one-line messages are ours.
-        code = app(standalone_mode=False)
+        code = app(prog_name="backcheck", standalone_mode=False)
     except BadInput as exc:
         print(f"backcheck: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -319,18 +356,24 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:
-        # typer ships its own copy of click, so click's exceptions are recognised by shape.
-        code = getattr(exc, "exit_code", None)
-        if isinstance(code, int) and hasattr(exc, "format_message"):
-            if code == 2:
-                print(f"backcheck: {exc.format_message()}", file=sys.stderr)
-            else:
-                exc.show()  # type: ignore[attr-defined]
-            sys.exit(code)
-        log.exception("backcheck failed")
-        sys.exit(1)
-    # typer returns the code of an Exit (130 for Ctrl-C), else the command's None.
+        _exit_for(exc)
+    # typer returns the code of an Exit (130 for Ctrl-C, 0 after --help), else the command's None.
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _exit_for(exc: Exception) -> None:
+    # typer ships its own copy of click, so click's exceptions are recognised by shape.
+    code = getattr(exc, "exit_code", None)
+    if isinstance(code, int) and hasattr(exc, "format_message"):
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]  # the help itself, not "backcheck: <help>"
+        elif code == 2:
+            print(f"backcheck: {exc.format_message()}", file=sys.stderr)
+        else:
+            exc.show()  # type: ignore[attr-defined]
+        sys.exit(code)
+    log.exception("backcheck failed")
+    sys.exit(1)
 
 
 if __name__ == "__main__":

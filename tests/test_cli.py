@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import time
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import typer
 
+from adapters.cli import app
 from tests.terminal import BACKCHECK, CTRL_C, Terminal, clean_env
 
 
@@ -102,6 +105,29 @@ def test_user_export_and_delete(tmp_path: Path) -> None:
     assert p.returncode == 0 and json.loads(p.stdout)["rows"]["users"] == 1
     p = run(["user", "export", "console:bea"], tmp_path)
     assert p.returncode == 2 and "no user" in p.stderr
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and group, walked from the CLI itself so a new command is checked too."""
+    paths: list[list[str]] = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        paths.append(path)
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "backcheck")
+def test_every_help_reads_cleanly(tmp_path: Path, path: list[str]) -> None:
+    p = run([*path, "--help"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith(f"Usage: {' '.join(['backcheck', *path])} "), p.stdout
+    assert "<bool>" not in p.stdout
+    assert not re.search(r"<\w+>|\{\w+\}", p.stdout), p.stdout  # no <str>, <path>, {key}
+    assert not re.search(r"[╭│╰]", p.stdout)  # no box drawing: it is grep-able and pipes cleanly
 
 
 def test_library_log_lines_stay_out_of_the_chat(tmp_path: Path) -> None:
