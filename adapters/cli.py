@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -313,11 +313,47 @@ async def _user_export(settings: Settings, key: str) -> dict[str, Any]:
 
 
 @user_app.command("delete", cls=Command)
-def user_delete(key: Annotated[str, typer.Argument(metavar="KEY", help=USER_KEY)]) -> None:
-    """Erase everything stored about a user."""
+def user_delete(
+    key: Annotated[str, typer.Argument(metavar="KEY", help=USER_KEY)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="erase without asking (needed when stdin "
+                                                          "is not a terminal)")] = False,
+) -> None:
+    """Erase everything stored about a user, after asking. Prints what was erased as JSON."""
     settings = _settings()
+    if not yes and not sys.stdin.isatty():
+        raise BadInput(f"user delete: no terminal to ask on; pass --yes to erase {key} without asking")
+    if not yes:
+        checkins, rows = asyncio.run(_user_footprint(settings, key))
+        what = f"{checkins} check-in{'s' if checkins != 1 else ''}, {rows} rows in all"
+        if not _ask(f"Erase everything stored about {key} ({what})? It cannot be undone."):
+            print("backcheck: nothing erased", file=sys.stderr)
+            raise typer.Exit(1)
     counts = asyncio.run(_user_delete(settings, key))
     sys.stdout.write(json.dumps({"deleted": key, "rows": counts}) + "\n")
+
+
+def _ask(question: str) -> bool:
+    """y/N on stderr (stdout carries the JSON result); Ctrl-C or Ctrl-D there means no."""
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        print(file=sys.stderr)  # off the question's line
+        return False
+
+
+async def _user_footprint(settings: Settings, key: str) -> tuple[int, int]:
+    """How many check-ins, and how many rows in all, delete would erase."""
+    store = await _open_store(settings)
+    try:
+        async with store.session() as s:
+            u = await repo.get_user(s, key)
+            if u is None or u.id is None:
+                raise BadInput(f"no user {key!r}")
+            checkins = await repo.checkins_between(s, u.id, date.min, date.max)
+            activities = sum(len(acts) for _, acts in checkins)
+            return len(checkins), activities + await repo.count_rows_for(s, u.id, key)
+    finally:
+        await store.close()
 
 
 async def _user_delete(settings: Settings, key: str) -> dict[str, int]:

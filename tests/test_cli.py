@@ -101,10 +101,47 @@ def test_user_export_and_delete(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert data["checkins"][0]["activities"][0] == {**data["checkins"][0]["activities"][0], "kind": "walk", "minutes": 30}
-    p = run(["user", "delete", "console:bea"], tmp_path)
+    p = run(["user", "delete", "--yes", "console:bea"], tmp_path)
     assert p.returncode == 0 and json.loads(p.stdout)["rows"]["users"] == 1
     p = run(["user", "export", "console:bea"], tmp_path)
     assert p.returncode == 2 and "no user" in p.stderr
+
+
+def _a_user(tmp_path: Path, name: str) -> str:
+    p = run(["chat", "--user", name], tmp_path, "/start\nnew\nUTC\n08:00\nevery day\npain 2, walked 30 min\n")
+    assert p.returncode == 0, p.stderr
+    return f"console:{name}"
+
+
+def _exists(tmp_path: Path, key: str) -> bool:
+    return run(["user", "export", key], tmp_path).returncode == 0
+
+
+def test_user_delete_without_a_terminal_refuses_unless_yes(tmp_path: Path) -> None:
+    key = _a_user(tmp_path, "cy")
+    p = run(["user", "delete", key], tmp_path, "y\n")  # a piped "y" is not an answer
+    assert p.returncode == 2 and p.stdout == ""
+    assert len(p.stderr.strip().splitlines()) == 1 and "--yes" in p.stderr, p.stderr
+    assert _exists(tmp_path, key)
+    p = run(["user", "delete", "-y", key], tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout) == {**json.loads(p.stdout), "deleted": key}
+    assert not _exists(tmp_path, key)
+
+
+@pytest.mark.parametrize(("answer", "erased"), [(b"n\r", False), (b"\r", False), (b"y\r", True)])
+def test_user_delete_on_a_terminal_asks_first(tmp_path: Path, answer: bytes, erased: bool) -> None:
+    key = _a_user(tmp_path, "dee")
+    t = Terminal(["user", "delete", key], tmp_path)
+    try:
+        t.expect("[y/N]")
+        assert f"Erase everything stored about {key} (1 check-in," in t.text, t.text
+        t.type(answer)
+        assert t.wait() == (0 if erased else 1)
+    finally:
+        t.close()
+    assert ('"deleted"' in t.text) is erased and ("nothing erased" in t.text) is not erased
+    assert _exists(tmp_path, key) is not erased
 
 
 def _command_paths() -> list[list[str]]:
