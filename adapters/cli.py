@@ -23,11 +23,14 @@ from bot.dialogue import Coach
 from bot.store import repo
 from bot.store.repo import Store
 
+CONTRACTS = "docs/contracts.md"
+
 # Plain (click-style) help: typer's rich panels print a type column for every parameter,
 # flags included (`--help <bool>`), and box-drawing that is noise in a pipe or a log.
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode=None,
     help="backcheck: a chat coach for runners with common back pain.",
+    epilog=f"Commands, settings, exit codes and file formats: {CONTRACTS}.",
 )
 user_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="One user's data: export or delete.")
 db_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Database maintenance.")
@@ -248,7 +251,7 @@ async def _chat(settings: Settings, user: str) -> None:
 
 @app.command(cls=Command, short_help="Replay a diary script; print the transcript.")
 def simulate(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON Lines script (architecture.md)")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=f"JSON Lines script (format: {CONTRACTS})")],
     db: Annotated[str | None, typer.Option("--db", metavar="URL",
                                            help="database URL (default: a fresh temporary one)")] = None,
 ) -> None:
@@ -380,7 +383,7 @@ def db_upgrade() -> None:
 
 def main() -> None:
     try:
-        # Not standalone: exit codes and one-line messages are ours.
+        # Not standalone: exit codes and one-line messages are ours (see docs/contracts.md).
         code = app(prog_name="backcheck", standalone_mode=False)
     except BadInput as exc:
         print(f"backcheck: {exc}", file=sys.stderr)

@@ -16,6 +16,8 @@ import typer
 from adapters.cli import app
 from tests.terminal import BACKCHECK, CTRL_C, Terminal, clean_env
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def run(args: list[str], tmp_path: Path, stdin: str = "", env: dict[str, str] | None = None,
         timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -164,7 +166,20 @@ def test_every_help_reads_cleanly(tmp_path: Path, path: list[str]) -> None:
     assert p.stdout.startswith(f"Usage: {' '.join(['backcheck', *path])} "), p.stdout
     assert "<bool>" not in p.stdout
     assert not re.search(r"<\w+>|\{\w+\}", p.stdout), p.stdout  # no <str>, <path>, {key}
+    assert "architecture.md" not in p.stdout
     assert not re.search(r"[╭│╰]", p.stdout)  # no box drawing: it is grep-able and pipes cleanly
+
+
+def test_the_docs_the_help_and_readme_point_to_are_in_the_repository(tmp_path: Path) -> None:
+    helps = [run([*path, "--help"], tmp_path).stdout for path in (["simulate"], [])]
+    named = {doc for text in helps for doc in re.findall(r"docs/[\w-]+\.md", text)}
+    assert named == {"docs/contracts.md"}, helps
+    assert all((REPO / doc).is_file() for doc in named)
+    for doc in [REPO / "README.md", *(REPO / "docs").glob("*.md")]:
+        text = doc.read_text()
+        assert "architecture.md" not in text, doc
+        for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", text):  # relative Markdown links
+            assert (doc.parent / target).is_file(), (doc, target)
 
 
 def test_library_log_lines_stay_out_of_the_chat(tmp_path: Path) -> None:
