@@ -16,21 +16,62 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.conversation import Coach
 from bot.store.repo import Store
 
+CONTRACTS = "docs/contracts.md"
+
+# Plain (click-style) help: typer's rich panels print a type column for every parameter,
+# flags included (`--help <bool>`), and box-drawing that is noise in a pipe or a log.
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True,
+    add_completion=False, no_args_is_help=True, rich_markup_mode=None,
     help="backcheck: a chat coach for runners with common back pain.",
+    epilog=f"Commands, settings, exit codes and file formats: {CONTRACTS}.",
 )
-user_app = typer.Typer(no_args_is_help=True, help="One user's data: export or delete.")
-db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+user_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="One user's data: export or delete.")
+db_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Database maintenance.")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 
 log = logging.getLogger("backcheck")
+
+#: Loggers that are ours: their warnings are shown; anyone else's only from ERROR up.
+OWN_LOGGERS = frozenset({"backcheck", "bot", "adapters", "scheduler"})
+#: They narrate every step at INFO (and httpx logs URLs that hold the bot token): WARNING even with -v.
+NARRATORS = ("alembic", "httpx", "apscheduler")
+
+
+class Command(TyperCommand):
+    """Help that names arguments as FILE or KEY: typer writes `KEY <str>` in the arguments list
+    and `{KEY}` in the usage line."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for p in self._arguments(ctx):
+            pieces.append(_metavar(p) if p.required else f"[{_metavar(p)}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args = [(_metavar(p), p.help or "") for p in self._arguments(ctx)]
+        opts = [r for p in self.get_params(ctx)
+                if p.param_type_name == "option" and (r := p.get_help_record(ctx)) is not None]
+        for title, rows in (("Arguments", args), ("Options", opts)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def _arguments(self, ctx: Any) -> list[TyperArgument]:
+        return [p for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
+
+
+def _metavar(p: TyperArgument) -> str:
+    return p.metavar or (p.name or "").upper()
+
+
+USER_KEY = "user key, e.g. telegram:123 or console:ann"
 
 
 class BadInput(Exception):
@@ -44,13 +85,32 @@ def _settings(**overrides: Any) -> Settings:
         raise BadInput(str(exc)) from None
 
 
-def _setup_logging() -> None:
+class _OwnWarnings(logging.Filter):
+    """Default level: warnings from backcheck, errors from anyone. A library's warnings (matplotlib's
+    font cache, its temporary config folder) are nothing a chat user can act on, and on a terminal
+    stderr lands in the middle of the chat."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or record.name.partition(".")[0] in OWN_LOGGERS
+
+
+def _setup_logging(verbose: bool) -> None:
     # Health data: log lines carry event names and user keys, never message texts or scores.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    # Migrations and HTTP clients narrate every step (and httpx logs URLs with the bot token).
-    for noisy in ("alembic", "httpx", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if not verbose:
+        handler.addFilter(_OwnWarnings())
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler], force=True)
+    for name in NARRATORS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="log INFO lines to stderr (default: warnings and errors only)")] = False,
+) -> None:
+    _setup_logging(verbose)
 
 
 async def _open_store(settings: Settings, migrate: bool = True) -> Store:
@@ -60,12 +120,11 @@ async def _open_store(settings: Settings, migrate: bool = True) -> Store:
     return store
 
 
-@app.command()
+@app.command(cls=Command, short_help="Serve the chat, the scheduler and the web app.")
 def run() -> None:
     """Serve everything configured (console chat when no platform tokens are set), the scheduler and
-    the web app on HOST:PORT. Migrates the database first."""
+    the web app on HOST:PORT. Migrates the database first. Ctrl-C stops it (exit code 130)."""
     settings = _settings()
-    _setup_logging()
     asyncio.run(_run(settings))
 
 
@@ -89,7 +148,12 @@ async def _run(settings: Settings) -> None:
     web = create_app(store, [r for a in adapters for r in a.routes()])
     server = uvicorn.Server(uvicorn.Config(web, host=settings.host, port=settings.port, log_level="warning",
                                            lifespan="off"))
-    log.info("web app on http://%s:%s (healthz, readyz)", settings.host, settings.port)
+    where = f"http://{settings.host}:{settings.port} (/healthz, /readyz)"
+    if console is None:
+        # A server that prints nothing on start looks hung; the console's greeting says enough.
+        print(f"backcheck: web app on {where}; Ctrl-C stops.", file=sys.stderr, flush=True)
+    else:
+        log.info("web app on %s", where)
     serve = asyncio.create_task(server.serve())
     from scheduler.runner import Scheduler
 
@@ -102,7 +166,6 @@ async def _run(settings: Settings) -> None:
         # One pass now (catch-up after downtime), then one every minute.
         sched.start()
         if console is not None:
-            print("backcheck console chat: type a message (Ctrl-D to quit).", flush=True)
             chat = asyncio.create_task(console.start())
             done, _ = await asyncio.wait({serve, chat}, return_when=asyncio.FIRST_COMPLETED)
             if chat in done:
@@ -117,10 +180,11 @@ async def _run(settings: Settings) -> None:
         await store.close()
 
 
-@app.command()
+@app.command(cls=Command, short_help="One scheduler pass, then exit (for cron).")
 def tick(
-    now: Annotated[str | None, typer.Option("--now", help="run the pass as at this ISO 8601 instant "
-                                                          "(with offset), e.g. 2026-12-01T07:30:00Z")] = None,
+    now: Annotated[str | None, typer.Option("--now", metavar="ISO8601",
+                                            help="run the pass as at this ISO 8601 instant (with offset), "
+                                                 "e.g. 2026-12-01T07:30:00Z")] = None,
 ) -> None:
     """One scheduler pass (check-ins, reminders, digests due now), then exit: for cron deployments.
     Messages to console users are printed as JSON lines; a summary goes to stderr."""
@@ -139,7 +203,7 @@ def tick(
 async def _tick(settings: Settings, at: datetime) -> None:
     import time
 
-    from adapters.console import PrintSender
+    from adapters.printer import PrintSender
     from bot.ports import Sender
     from scheduler.passes import run_pass
 
@@ -164,9 +228,11 @@ async def _tick(settings: Settings, at: datetime) -> None:
         await store.close()
 
 
-@app.command()
-def chat(user: Annotated[str, typer.Option("--user", help="chat as console:NAME")] = "me") -> None:
-    """A local chat with the coach on stdin/stdout (works piped too)."""
+@app.command(cls=Command)
+def chat(
+    user: Annotated[str, typer.Option("--user", metavar="NAME", help="chat as console:NAME")] = "me",
+) -> None:
+    """A local chat with the coach on stdin/stdout (works piped too). Ctrl-D or Ctrl-C ends it."""
     settings = _settings()
     if not user.strip() or ":" in user:
         raise BadInput("--user must be a plain name like ann")
@@ -183,10 +249,11 @@ async def _chat(settings: Settings, user: str) -> None:
         await store.close()
 
 
-@app.command()
+@app.command(cls=Command, short_help="Replay a diary script; print the transcript.")
 def simulate(
-    file: Annotated[Path, typer.Argument(help="JSON Lines script (architecture.md)")],
-    db: Annotated[str | None, typer.Option("--db", help="database URL (default: a fresh temporary one)")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=f"JSON Lines script (format: {CONTRACTS})")],
+    db: Annotated[str | None, typer.Option("--db", metavar="URL",
+                                           help="database URL (default: a fresh temporary one)")] = None,
 ) -> None:
     """Replay a timestamped script through the real core on a simulated clock; print JSON Lines."""
     from bot.simulate import SimulationError, read_script
@@ -225,8 +292,8 @@ async def _simulate(settings: Settings, steps: list[Any]) -> None:
     sys.stdout.flush()
 
 
-@user_app.command("export")
-def user_export(key: Annotated[str, typer.Argument(help="user key, e.g. telegram:123 or console:ann")]) -> None:
+@user_app.command("export", cls=Command)
+def user_export(key: Annotated[str, typer.Argument(metavar="KEY", help=USER_KEY)]) -> None:
     """Print a user's complete data as JSON."""
     settings = _settings()
     data = asyncio.run(_user_export(settings, key))
@@ -244,12 +311,45 @@ async def _user_export(settings: Settings, key: str) -> dict[str, Any]:
     return data
 
 
-@user_app.command("delete")
-def user_delete(key: Annotated[str, typer.Argument(help="user key, e.g. telegram:123")]) -> None:
-    """Erase everything stored about a user."""
+@user_app.command("delete", cls=Command)
+def user_delete(
+    key: Annotated[str, typer.Argument(metavar="KEY", help=USER_KEY)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="erase without asking (needed when stdin "
+                                                          "is not a terminal)")] = False,
+) -> None:
+    """Erase everything stored about a user, after asking. Prints what was erased as JSON."""
     settings = _settings()
+    if not yes and not sys.stdin.isatty():
+        raise BadInput(f"user delete: no terminal to ask on; pass --yes to erase {key} without asking")
+    if not yes:
+        checkins, rows = asyncio.run(_user_footprint(settings, key))
+        what = f"{checkins} check-in{'s' if checkins != 1 else ''}, {rows} rows in all"
+        if not _ask(f"Erase everything stored about {key} ({what})? It cannot be undone."):
+            print("backcheck: nothing erased", file=sys.stderr)
+            raise typer.Exit(1)
     counts = asyncio.run(_user_delete(settings, key))
     sys.stdout.write(json.dumps({"deleted": key, "rows": counts}) + "\n")
+
+
+def _ask(question: str) -> bool:
+    """y/N on stderr (stdout carries the JSON result); Ctrl-C or Ctrl-D there means no."""
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        print(file=sys.stderr)  # off the question's line
+        return False
+
+
+async def _user_footprint(settings: Settings, key: str) -> tuple[int, int]:
+    """How many check-ins, and how many rows in all, delete would erase."""
+    store = await _open_store(settings)
+    try:
+        counts = await Coach(store, settings).summary(key)
+    finally:
+        await store.close()
+    if counts is None:
+        raise BadInput(f"no user {key!r}")
+    return counts["checkins"], sum(counts.values()) + 1  # + the user's own row
 
 
 async def _user_delete(settings: Settings, key: str) -> dict[str, int]:
@@ -263,7 +363,7 @@ async def _user_delete(settings: Settings, key: str) -> dict[str, int]:
     return counts
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", cls=Command)
 def db_upgrade() -> None:
     """Apply database migrations."""
     settings = _settings()
@@ -275,7 +375,8 @@ def db_upgrade() -> None:
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Not standalone: exit codes and one-line messages are ours (see docs/contracts.md).
+        code = app(prog_name="backcheck", standalone_mode=False)
     except BadInput as exc:
         print(f"backcheck: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -283,19 +384,27 @@ def main() -> None:
         sys.exit(1)
     except SystemExit:
         raise
-    except Exception as exc:
-        # typer ships its own copy of click, so click's exceptions are recognised by shape.
-        code = getattr(exc, "exit_code", None)
-        if isinstance(code, int) and hasattr(exc, "format_message"):
-            if code == 2:
-                print(f"backcheck: {exc.format_message()}", file=sys.stderr)
-            else:
-                exc.show()  # type: ignore[attr-defined]
-            sys.exit(code)
-        log.exception("backcheck failed")
-        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:
+        _exit_for(exc)
+    # typer returns the code of an Exit (130 for Ctrl-C, 0 after --help), else the command's None.
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _exit_for(exc: Exception) -> None:
+    # typer ships its own copy of click, so click's exceptions are recognised by shape.
+    code = getattr(exc, "exit_code", None)
+    if isinstance(code, int) and hasattr(exc, "format_message"):
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]  # the help itself, not "backcheck: <help>"
+        elif code == 2:
+            print(f"backcheck: {exc.format_message()}", file=sys.stderr)
+        else:
+            exc.show()  # type: ignore[attr-defined]
+        sys.exit(code)
+    log.exception("backcheck failed")
+    sys.exit(1)
 
 
 if __name__ == "__main__":

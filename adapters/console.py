@@ -1,13 +1,14 @@
-"""The console chat: a local conversation on stdin/stdout as ``console:NAME``.
+"""The console chat: a local conversation on stdin/stdout as ``console:NAME``, and the whole
+adapter interface in a page (after errbot's text backend): a line in is ``Coach.handle``, the
+turn's messages out are ``send``.
 
-Reads stdin line by line, so it works both in a terminal and piped
+Reads stdin line by line (adapters/stdin_lines.py), so it works both in a terminal and piped
 (``printf '/start\\nnew\\n' | backcheck chat --user ann``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -16,11 +17,28 @@ from pathlib import Path
 from typing import IO
 
 from adapters.base import Adapter, traceback_without_message
+from adapters.stdin_lines import StdinLines
 from bot import messages
 from bot.conversation import Coach
-from bot.ports import Outgoing, PlatformLimits, UserKey
+from bot.ports import Outgoing, UserKey
 
 log = logging.getLogger(__name__)
+
+PROMPT = "you> "
+
+
+def greeting(user_key: str) -> str:
+    """What a terminal user sees first: who they are, how to begin, how to leave."""
+    return (
+        f"backcheck chat. You are {user_key} (what you tell me is stored under that name).\n"
+        "To begin, say hi or /start, or just tell me how your back is: 'back 3/10, ran 20 min easy'.\n"
+        "To quit, press Ctrl-D or Ctrl-C. ('stop' turns the daily check-ins off; it does not quit.)"
+    )
+
+
+def piped_greeting(user_key: str) -> str:
+    """One line for stderr when stdin is not a terminal: stdout stays the bare transcript."""
+    return f"backcheck: chatting as {user_key}, one message per line of input; end of input quits."
 
 
 class ConsoleAdapter(Adapter):
@@ -44,31 +62,34 @@ class ConsoleAdapter(Adapter):
         self._lock = asyncio.Lock()
         self._prompt = self.stdin.isatty() if hasattr(self.stdin, "isatty") else False
         self._stopped = asyncio.Event()
+        self._lines = StdinLines(self.stdin)
+        self._at_prompt = False  # the cursor sits right after "you> "
 
     async def start(self) -> None:
-        """Run the chat until end of input (Ctrl-D) or stop()."""
-        loop = asyncio.get_running_loop()
-        while not self._stopped.is_set():
-            if self._prompt:
-                self._write("you> ", end="")
-            line = await loop.run_in_executor(None, self.stdin.readline)
-            if line == "":
-                break
-            try:
-                turn = await self.coach.handle(self.user_key, line.rstrip("\r\n"), self.clock())
-            except Exception as exc:
-                # Never silence: the user is told, the error (without their text) goes to the log.
-                log.error("console: handling a message failed\n%s", traceback_without_message(exc))
-
-                await self.send(self.user_key, [Outgoing(messages.SORRY)])
-                continue
-            await self.send(self.user_key, turn.messages)
+        """Greet, then chat until end of input (Ctrl-D), stop() or cancellation (Ctrl-C)."""
+        self._greet()
+        self._lines.start()
+        try:
+            while not self._stopped.is_set():
+                self._show_prompt()
+                line = await self._lines.next()
+                if line is None:
+                    break
+                self._at_prompt = False  # the terminal echoed the Enter
+                await self._handle(line.rstrip("\r\n"))
+        finally:
+            # Ctrl-D and Ctrl-C leave the cursor after the prompt: the shell's prompt goes below.
+            self._leave_prompt_line()
 
     async def stop(self) -> None:
         self._stopped.set()
+        self._lines.close()
 
     async def send(self, key: str, messages: Sequence[Outgoing]) -> None:
         async with self._lock:
+            # A scheduled message while the user is at the prompt starts on a line of its own.
+            interrupted = self._at_prompt
+            self._leave_prompt_line()
             for m in messages:
                 self._write(f"bot> {m.text}")
                 if m.choices:
@@ -82,27 +103,35 @@ class ConsoleAdapter(Adapter):
                     path = self.download_dir / f"backcheck-{UserKey.parse(key).slug}-chart.png"
                     path.write_bytes(m.image)
                     self._write(f"     (chart saved to {path})")
+            if interrupted:
+                self._show_prompt()
+
+    async def _handle(self, text: str) -> None:
+        try:
+            turn = await self.coach.handle(self.user_key, text, self.clock())
+        except Exception as exc:
+            # Never silence: the user is told, the error (without their text) goes to the log.
+            log.error("console: handling a message failed\n%s", traceback_without_message(exc))
+            await self.send(self.user_key, [Outgoing(messages.SORRY)])
+            return
+        await self.send(self.user_key, turn.messages)
+
+    def _greet(self) -> None:
+        if self._prompt:
+            self._write(greeting(self.user_key) + "\n")
+        else:
+            print(piped_greeting(self.user_key), file=sys.stderr, flush=True)
+
+    def _show_prompt(self) -> None:
+        if self._prompt and not self._at_prompt:
+            self._write(PROMPT, end="")
+            self._at_prompt = True
+
+    def _leave_prompt_line(self) -> None:
+        if self._at_prompt:
+            self._write("")
+            self._at_prompt = False
 
     def _write(self, text: str, end: str = "\n") -> None:
         self.stdout.write(text + end)
         self.stdout.flush()
-
-
-class PrintSender:
-    """``console:*`` users in ``backcheck tick``, where nobody chats: each message is one JSON line on stdout (``at``, ``key``, ``dir``,
-    ``text``, ``choices``), written and flushed before send() returns, so a line on stdout means
-    the message was delivered."""
-
-    platform = ConsoleAdapter.platform
-    limits = PlatformLimits()
-
-    def __init__(self, clock: Callable[[], datetime], stream: IO[str] | None = None) -> None:
-        self.clock = clock
-        self.stream = stream
-
-    async def send(self, key: str, messages: Sequence[Outgoing]) -> None:
-        out = self.stream or sys.stdout
-        for m in messages:
-            out.write(json.dumps({"at": self.clock().isoformat(), "key": key, "dir": "out", "text": m.text,
-                                  "choices": list(m.choices)}, ensure_ascii=False) + "\n")
-        out.flush()

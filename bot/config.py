@@ -1,4 +1,4 @@
-"""Settings: environment variables with prefix ``BACKCHECK_`` or a ``.env`` file (architecture.md)."""
+"""Settings: environment variables with prefix ``BACKCHECK_`` or a ``.env`` file (docs/contracts.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """``backcheck simulate``: replay a timestamped diary through the real core on a simulated clock.
 
-Input and output are the JSON Lines formats of architecture.md. Scheduled messages (check-ins,
+Input and output are the JSON Lines formats of docs/contracts.md. Scheduled messages (check-ins,
 reminders) come from a *ticker*: anything with ``run_until(instant)`` that sends what fell due up
 to that instant through the sender it was built with. The scheduler provides one; the clock is
 the ticker's argument, so the same scheduler code runs on real and simulated time.

@@ -91,7 +91,7 @@ def test_settings_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -
         if k.startswith("BACKCHECK_"):
             monkeypatch.delenv(k)
     s = load_settings(_env_file=None)
-    # The contract's default values (architecture.md); nothing here calls those hosts.
+    # The contract's default values (docs/contracts.md#settings); nothing here calls those hosts.
     contract_defaults = ("sqlite:///backcheck.db", "https://api.telegram.org/bot", "https://slack.com/api/")
     assert (s.database_url, s.telegram_api_url, s.slack_api_url) == contract_defaults
     assert (s.host, s.port) == ("127.0.0.1", 8080)

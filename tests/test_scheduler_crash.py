@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from adapters.console import PrintSender
+from adapters.printer import PrintSender
 from bot.store.outbox import SENT_T, USER_T
 from bot.store.repo import Store
 from scheduler.passes import CLAIM_LEASE, LEASE

@@ -291,7 +291,7 @@ def user_profile_dict(u: UserRecord) -> dict[str, Any]:
 
 
 async def export_user(s: AsyncSession, user: UserRecord, tolerance: dict[str, Any]) -> dict[str, Any]:
-    """Everything stored about one user, in the architecture.md export format plus extras."""
+    """Everything stored about one user, in the export format of docs/contracts.md plus extras."""
     assert user.id is not None
     rows = await checkins_between(s, user.id, date.min, date.max)
     checkins = []
@@ -362,7 +362,11 @@ async def count_user_rows(s: AsyncSession, user: UserRecord) -> dict[str, int]:
     """What a delete would erase, counted per kind (for a confirmation question)."""
     uid = user.id
     out: dict[str, int] = {}
+    out["activities"] = int((await s.execute(
+        select(func.count()).select_from(ActivityRow).join(CheckInRow, ActivityRow.checkin_id == CheckInRow.id)  # type: ignore[arg-type]
+        .where(CheckInRow.user_id == uid))).scalar_one())
     for name, model, col in (("checkins", CheckInRow, CheckInRow.user_id),
+                             ("messages_sent", SentMessage, SentMessage.user_id),
                              ("messages_received", InboundMessage, InboundMessage.user_id),
                              ("recommendations", RecommendationRow, RecommendationRow.user_id)):
         out[name] = int((await s.execute(select(func.count()).select_from(model).where(col == uid))).scalar_one())
