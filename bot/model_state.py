@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import orjson
 
-from bot.tolerance import ToleranceState
+from bot.model import ToleranceState
 
 #: States remembered (each a few kB): enough for the users active in the last minutes.
 CACHED = 4096

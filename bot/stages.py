@@ -1,7 +1,7 @@
 """The walk/run stages: stage 0 walking, 1-9 the NHS Couch to 5K weeks, 10 continuous running.
 
 Pure data. A stage holds one or more sessions; where the NHS week has different runs (weeks 5 and 6)
-they are done in order, one more each time the previous one went well (see bot/tolerance.py).
+they are done in order, one more each time the previous one went well (see bot/model/).
 
 How a session maps onto :class:`bot.domain.Recommendation`:
 - ``minutes`` is the whole session *including* the 5-minute brisk warm-up walk the plan starts

@@ -1,7 +1,7 @@
 """Every number the coaching rules use, named once so a clinician can find and tune it.
 
 Each constant says where it comes from: a published source (as listed in docs/coaching-model.md) or
-**design**, a choice of ours that is safe to tune. The tolerance model (bot/tolerance.py) and the
+**design**, a choice of ours that is safe to tune. The tolerance model (bot/model/) and the
 Couch-to-5K table (bot/stages.py) read these names and hard-code no others.
 """
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from bot import model_state
 from bot.domain import Profile
+from bot.model import ToleranceState, initial_state, step
 from bot.parse import parse_checkin
-from bot.tolerance import ToleranceState, initial_state, step
 
 PROFILE = Profile(experience="returning", comfortable_run_minutes=20, timezone="UTC", checkin_time="08:00",
                   days=("mon", "wed", "fri"), reminders=True)

@@ -20,8 +20,7 @@ from bot.domain import (
     Profile,
     Recommendation,
 )
-from bot.stages import STAGES
-from bot.tolerance import (
+from bot.model import (
     ToleranceState,
     initial_state,
     profile_changed,
@@ -29,6 +28,7 @@ from bot.tolerance import (
     step,
     tolerance_summary,
 )
+from bot.stages import STAGES
 
 D0 = date(2026, 12, 7)
 NEW = Profile(experience="new")

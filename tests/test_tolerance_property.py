@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot import thresholds as th
 from bot.domain import ACTIVITY_KINDS, RED_FLAGS, Activity, CheckIn, Intervals, Profile, Recommendation
-from bot.tolerance import ToleranceState, initial_state, profile_changed, recommend, step, tolerance_summary
+from bot.model import ToleranceState, initial_state, profile_changed, recommend, step, tolerance_summary
 
 ACTIONS = {"run", "walk_run", "walk", "cross_train", "strength", "rest", "seek_care"}
 NO_RUNNING = {"walk", "cross_train", "strength", "rest", "seek_care"}

@@ -11,10 +11,10 @@ from bot import messages as M
 from bot.conversation.context import Context
 from bot.conversation.state import State
 from bot.domain import DAYS, CheckIn, Recommendation
+from bot.model import step
 from bot.parse import MAX_CHARS
 from bot.ports import Outgoing
 from bot.store import repo
-from bot.tolerance import step
 
 #: The weekly "not medical advice" reminder (domain.md, "What the bot says").
 DISCLAIMER_EVERY = timedelta(days=7)

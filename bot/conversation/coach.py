@@ -25,11 +25,11 @@ from bot.conversation.context import Context, local_date, model_of, profile_of
 from bot.conversation.groups import GroupMessage
 from bot.conversation.state import ONBOARDING, REOPENS_FROM, SETTING_STATES, State
 from bot.inbound import Inbound
+from bot.model import profile_changed, tolerance_summary
 from bot.ports import Outgoing, Turn
 from bot.store import repo, users
 from bot.store.repo import Store
 from bot.store.users import UserRecord
-from bot.tolerance import profile_changed, tolerance_summary
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from bot.conversation.context import Context
 from bot.conversation.progress import progress
 from bot.conversation.state import ONBOARDING, State
 from bot.domain import Intervals, Recommendation
+from bot.model import recommend, tolerance_summary
 from bot.ports import UserKey
 from bot.store import repo
-from bot.tolerance import recommend, tolerance_summary
 
 Handler = Callable[[Context, str], Awaitable[None]]
 

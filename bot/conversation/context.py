@@ -14,10 +14,10 @@ from bot.config import Settings
 from bot.conversation.state import State, state_of
 from bot.domain import DAYS, Profile
 from bot.inbound import Inbound
+from bot.model import ToleranceState, initial_state
 from bot.ports import Turn
 from bot.store import repo
 from bot.store.users import UserRecord
-from bot.tolerance import ToleranceState, initial_state
 
 
 def profile_of(u: UserRecord) -> Profile:

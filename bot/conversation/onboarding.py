@@ -8,8 +8,8 @@ from bot import messages as M
 from bot.conversation import checkins, questions
 from bot.conversation.context import Context, days_label
 from bot.conversation.state import ONBOARDING, SETTING_STATES, State
+from bot.model import recommend
 from bot.store import repo
-from bot.tolerance import recommend
 
 
 async def first_message(ctx: Context) -> None:

@@ -12,9 +12,9 @@ from bot.chart import DAYS_SHOWN
 from bot.conversation.checkins import number
 from bot.conversation.context import Context
 from bot.domain import CROSS_TRAINING_KINDS
+from bot.model import tolerance_summary
 from bot.store import repo
 from bot.store.tables import ActivityRow, CheckInRow
-from bot.tolerance import tolerance_summary
 
 log = logging.getLogger(__name__)
 

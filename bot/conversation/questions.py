@@ -12,8 +12,8 @@ from bot import answers
 from bot import messages as M
 from bot.config import Settings
 from bot.conversation.context import Context, days_label
+from bot.model import profile_changed
 from bot.store.users import UserRecord
-from bot.tolerance import profile_changed
 
 
 @dataclass(frozen=True)
