@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.red_flags import BY_ID as _FLAGS
+from bot.red_flags import IDS as RED_FLAG_IDS
+
 ActivityKind = Literal[
     "run", "walk", "walk_run", "cycle", "swim", "cross_trainer", "strength", "other"
 ]
@@ -22,17 +25,23 @@ Effort = Literal["easy", "steady", "hard"]
 Experience = Literal["new", "returning", "regular"]
 EXPERIENCES: tuple[str, ...] = ("new", "returning", "regular")
 
-RedFlag = Literal[
-    "saddle_numbness", "bladder_bowel", "leg_weakness", "fever", "trauma", "night_pain", "weight_loss",
-]
+# Red flags: ids, urgency and words are in bot/red_flags.py (one table, with sources).
+RED_FLAGS: tuple[str, ...] = RED_FLAG_IDS
+
 #: Red flags that need emergency care now (A&E / emergency number).
-EMERGENCY_RED_FLAGS: frozenset[str] = frozenset(
-    {"saddle_numbness", "bladder_bowel", "leg_weakness", "trauma"}
-)
+EMERGENCY_RED_FLAGS: frozenset[str] = frozenset(f for f, spec in _FLAGS.items() if spec.urgency == "emergency")
 #: Red flags that need a doctor the same day.
-SAME_DAY_RED_FLAGS: frozenset[str] = frozenset({"fever", "night_pain", "weight_loss"})
-RED_FLAGS: tuple[str, ...] = (
-    "saddle_numbness", "bladder_bowel", "leg_weakness", "fever", "trauma", "night_pain", "weight_loss",
+SAME_DAY_RED_FLAGS: frozenset[str] = frozenset(f for f, spec in _FLAGS.items() if spec.urgency == "same_day")
+#: Red flags that need a GP appointment soon.
+SOON_RED_FLAGS: frozenset[str] = frozenset(f for f, spec in _FLAGS.items() if spec.urgency == "soon")
+
+#: Leg symptoms (domain.md rule 2), each its own signal beside the leg pain number.
+LEG_SYMPTOMS: tuple[str, ...] = (
+    "leg_pain",          # pain spreading into a leg (sciatica-like), with or without a number
+    "below_knee",        # pain or pins and needles spreading below the knee
+    "pins_and_needles",  # tingling, pins and needles in one leg or foot
+    "numb_patch",        # numbness in one leg or foot
+    "one_leg_weakness",  # weakness in one leg (both legs: the red flag leg_weakness)
 )
 
 Action = Literal["run", "walk_run", "walk", "cross_train", "strength", "rest", "seek_care"]
@@ -108,8 +117,22 @@ class CheckIn:
     rested: bool = False
     activities: tuple[Activity, ...] = ()
     red_flags: tuple[str, ...] = ()
-    #: Pain spreading into a leg (sciatica-like); feeds the "refer" rule, not a red flag by itself.
-    leg_pain: bool = False
+    #: Leg pain 0-10, its own number, never the back score ("back 3 leg 6", "sciatica 6").
+    leg_pain: float | None = None
+    #: Leg symptoms mentioned (LEG_SYMPTOMS), with or without a number.
+    leg_symptoms: tuple[str, ...] = ()
+    #: Possible red flags (bot.red_flags.POSSIBLE): a mention in a harmless or low-energy context,
+    #: asked about with one yes/no question before it counts.
+    possible_flags: tuple[str, ...] = ()
+    #: The user says they are worried, scared or struggling to cope (domain.md rule 2).
+    worried: bool = False
+    #: The user says a professional has checked them ("GP checked me, all clear").
+    cleared: bool = False
+    #: An explicit correction of the day's earlier message ("actually", "I meant"): its activities
+    #: replace the day's instead of adding to them.
+    correction: bool = False
+    #: "same as yesterday" / "did what you said": the session is to be confirmed, not guessed.
+    same_as: Literal["yesterday", "suggested"] | None = None
     text: str = ""
     #: When the text gave two different pain scores (``2/10 ... actually 8/10``): the earlier one.
     #: ``pain`` holds the later one; the dialogue confirms it with the user.
@@ -118,10 +141,15 @@ class CheckIn:
     truncated: bool = False
 
     @property
+    def has_leg_symptoms(self) -> bool:
+        return self.leg_pain is not None or bool(self.leg_symptoms)
+
+    @property
     def understood(self) -> bool:
         """Whether the text gave anything a check-in can record."""
         return bool(
-            self.pain is not None or self.rested or self.activities or self.red_flags or self.leg_pain
+            self.pain is not None or self.rested or self.activities or self.red_flags
+            or self.has_leg_symptoms or self.possible_flags
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,7 +159,9 @@ class CheckIn:
             "text": self.text,
             "activities": [a.to_dict() for a in self.activities],
             "red_flags": list(self.red_flags),
-            "leg_pain": self.leg_pain,
+            "leg_pain": _num(self.leg_pain),
+            "leg_symptoms": list(self.leg_symptoms),
+            "possible_flags": list(self.possible_flags),
         }
 
 
@@ -151,8 +181,9 @@ class Recommendation:
     rule: str = ""
     #: Also see a GP/physio (rule 2), while training advice continues.
     refer: bool = False
-    #: For ``seek_care``: ``emergency`` or ``same_day``.
-    urgency: Literal["emergency", "same_day"] | None = None
+    #: How soon to see someone: ``emergency``, ``same_day`` (red flags, ``seek_care``) or ``soon``
+    #: (a referral, or a flag that needs a GP appointment in the next days).
+    urgency: Literal["emergency", "same_day", "soon"] | None = None
     red_flags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

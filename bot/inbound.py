@@ -60,5 +60,5 @@ class Inbound:
         """While a question is open, a check-in must say something about the back or a named
         activity: a bare duration (``25:00``) is more likely a wrong answer to the question."""
         ci = self.checkin
-        return bool(ci.pain is not None or ci.red_flags or ci.rested or ci.leg_pain
+        return bool(ci.pain is not None or ci.red_flags or ci.rested or ci.has_leg_symptoms
                     or any(a.kind != "other" for a in ci.activities))

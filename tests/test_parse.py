@@ -587,7 +587,7 @@ LEG_PAIN = [
 
 @pytest.mark.parametrize(("text", "leg_pain"), LEG_PAIN)
 def test_leg_pain(text: str, leg_pain: bool) -> None:
-    assert parse(text).leg_pain is leg_pain
+    assert parse(text).has_leg_symptoms is leg_pain
 
 
 # --------------------------------------------------------------------------------------------

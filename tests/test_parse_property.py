@@ -116,7 +116,7 @@ def test_flag_triggers_only_skip_rules_that_cannot_match(text: str) -> None:
         ungated = parse_unguarded(text[:MAX_CHARS])
     finally:
         parse_flags._TRIGGERS = saved
-    assert (gated.red_flags, gated.leg_pain) == (ungated.red_flags, ungated.leg_pain)
+    assert (gated.red_flags, gated.leg_symptoms) == (ungated.red_flags, ungated.leg_symptoms)
 
 
 def test_repetitive_inputs_are_linear() -> None:

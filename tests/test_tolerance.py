@@ -186,7 +186,7 @@ def test_mixed_red_flags_are_an_emergency_and_unknown_flags_still_seek_care() ->
 
 
 def test_red_flag_beats_everything() -> None:
-    worst = ci(9, run(20, 9, effort="hard"), red_flags=("night_pain",), leg_pain=True)
+    worst = ci(9, run(20, 9, effort="hard"), red_flags=("night_pain",), leg_symptoms=("leg_pain",))
     _, r = step(ready(), RET20, worst, day(7))
     assert r.action == "seek_care" and r.rule == "red_flag"
 
@@ -205,11 +205,11 @@ def test_after_a_red_flag_training_stays_at_walk_level_for_a_week() -> None:
 
 def test_refer_on_leg_pain_at_threshold_and_not_below() -> None:
     st = ready()
-    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN, leg_pain=True), day(7))
+    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN, leg_symptoms=("leg_pain",)), day(7))
     assert (r.action, r.refer, r.rule, r.run_minutes) == ("walk", True, "refer", 0)
-    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN - 0.5, leg_pain=True), day(7))
+    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN - 0.5, leg_symptoms=("leg_pain",)), day(7))
     assert not r.refer
-    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN, leg_pain=False), day(7))
+    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN), day(7))
     assert not r.refer
 
 
@@ -336,7 +336,7 @@ def test_regress_beats_progress() -> None:
 
 
 def test_a_flare_on_a_refer_day_still_cuts_the_next_run() -> None:
-    st, r = step(ready(), RET20, ci(6, run(20, 8), leg_pain=True), day(7))
+    st, r = step(ready(), RET20, ci(6, run(20, 8), leg_symptoms=("leg_pain",)), day(7))
     assert r.rule == "refer" and st.prog.target == 14 and "drops to 14" in r.reason
 
 
@@ -663,7 +663,7 @@ def test_out_of_order_check_in_is_recorded_without_moving_the_level() -> None:
 
 
 def test_round_trip_and_json_safe() -> None:
-    st, _ = follow(RET20, 20, events={5: ci(2.5, run(20, 7), leg_pain=True), 9: ci(3, red_flags=("fever",))})
+    st, _ = follow(RET20, 20, events={5: ci(2.5, run(20, 7), leg_symptoms=("leg_pain",)), 9: ci(3, red_flags=("fever",))})
     d = st.to_dict()
     back = ToleranceState.from_dict(json.loads(json.dumps(d)))
     assert back == st
@@ -760,7 +760,7 @@ def test_diary_strength_prompt_within_four_days() -> None:
 
 
 def test_every_reason_is_one_sentence() -> None:
-    _, recs = follow(RET20, 30, events={10: ci(3, run(22, 7)), 20: ci(6, leg_pain=True),
+    _, recs = follow(RET20, 30, events={10: ci(3, run(22, 7)), 20: ci(6, leg_symptoms=("leg_pain",)),
                                         24: ci(2, red_flags=("fever",))})
     _, more = follow(NEW, 30, events={4: ci(2, rested=True), 5: ci(2, rested=True), 6: ci(5, rested=True)})
     for r in recs + more:

@@ -50,7 +50,7 @@ checkins = st.builds(
         st.just(()),
         st.lists(st.sampled_from([*RED_FLAGS, "unknown_flag"]), min_size=1, max_size=3).map(tuple),
     ),
-    leg_pain=st.booleans(),
+    leg_symptoms=st.sampled_from([(), ("leg_pain",)]),
 )
 profiles = st.builds(
     Profile,
@@ -153,7 +153,7 @@ def test_a_thousand_steps_stay_bounded(seed: int, profile: Profile) -> None:
             effort=rng.choice([None, "easy", "hard"])),)
         flags = (rng.choice(RED_FLAGS),) if rng.random() < 0.01 else ()
         ci = CheckIn(pain=rng.choice([None, 0, 1, 2, 3, 4, 5, 6, 7, 8]), activities=acts, red_flags=flags,
-                     rested=kind is None and rng.random() < 0.5, leg_pain=rng.random() < 0.05)
+                     rested=kind is None and rng.random() < 0.5, leg_symptoms=("leg_pain",) if rng.random() < 0.05 else ())
         s, r = step(s, profile, ci, D0 + timedelta(days=i))
         check_rec(r, ci)
         if i + 1 in (100, 1000):

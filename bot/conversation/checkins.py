@@ -79,7 +79,7 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None) -> None:
     elif merged.pain is None:
         turn.say(M.ASK_PAIN, M.PAIN_CHOICES)
         ctx.ask(State.ASK_PAIN, day)
-    elif (merged.leg_pain or (merged.pain or 0) >= SCREEN_PAIN) and u.screened_on != day:
+    elif (merged.has_leg_symptoms or (merged.pain or 0) >= SCREEN_PAIN) and u.screened_on != day:
         turn.say(M.SCREEN_QUESTION, M.YES_NO)
         ctx.ask(State.SCREEN, day)
 
@@ -169,7 +169,13 @@ def merge_checkins(old: CheckIn, new: CheckIn) -> CheckIn:
         rested=(old.rested or new.rested) and not acts,
         activities=acts,
         red_flags=tuple(dict.fromkeys(old.red_flags + new.red_flags)),
-        leg_pain=old.leg_pain or new.leg_pain,
+        leg_pain=new.leg_pain if new.leg_pain is not None else old.leg_pain,
+        leg_symptoms=tuple(dict.fromkeys(old.leg_symptoms + new.leg_symptoms)),
+        possible_flags=tuple(dict.fromkeys(old.possible_flags + new.possible_flags)),
+        worried=new.worried,
+        cleared=new.cleared,
+        correction=new.correction,
+        same_as=new.same_as,
         text=text,
         pain_conflict=new.pain_conflict,
         truncated=new.truncated,

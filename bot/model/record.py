@@ -50,7 +50,7 @@ def day_record(ci: CheckIn, day: date) -> DayRecord:
         d=day, p=clean(ci.pain, th.PAIN_MIN, th.PAIN_MAX),
         k=(main.kind if main.kind in KIND_NAME else "other") if main else "", m=_main_minutes(main),
         rl=rl, rt=rt, ran=ran, w20=w20, act=active >= th.INACTIVE_MINUTES, st=st, pk=peak, hard=hard,
-        leg=bool(ci.leg_pain), flags=flags,
+        leg=ci.has_leg_symptoms, flags=flags,
     )
 
 

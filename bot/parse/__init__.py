@@ -76,7 +76,8 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
         rested=acts.rest_cue and not activities,
         activities=activities,
         red_flags=tuple(f for f in RED_FLAGS if f in flags) if flags else (),
-        leg_pain=leg_pain,
+        # The leg's own number is read in a later step; here: whether leg symptoms were named.
+        leg_symptoms=("leg_pain",) if leg_pain else (),
         text=raw,
         pain_conflict=pain.conflict,
         truncated=truncated,

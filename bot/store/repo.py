@@ -152,7 +152,9 @@ def checkin_from_rows(row: CheckInRow, acts: list[ActivityRow]) -> CheckIn:
         rested=row.rested,
         activities=tuple(activity_from_row(a) for a in acts),
         red_flags=tuple(json.loads(row.red_flags or "[]")),
-        leg_pain=row.leg_pain,
+        leg_pain=row.leg_score,
+        # Rows from before 0005 say only whether a leg hurt.
+        leg_symptoms=tuple(json.loads(row.leg_symptoms or "[]")) or (("leg_pain",) if row.leg_pain else ()),
         text=row.text,
     )
 
@@ -180,7 +182,8 @@ async def save_checkin(
     unit of work costs more than the SQL here.
     """
     fields = {
-        "pain": checkin.pain, "rested": checkin.rested, "leg_pain": checkin.leg_pain,
+        "pain": checkin.pain, "rested": checkin.rested, "leg_pain": checkin.has_leg_symptoms,
+        "leg_score": checkin.leg_pain, "leg_symptoms": json.dumps(list(checkin.leg_symptoms)),
         "red_flags": json.dumps(list(checkin.red_flags)), "text": checkin.text, "updated_at": now,
     }
     if existing is None:

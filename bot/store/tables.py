@@ -62,7 +62,12 @@ class CheckInRow(SQLModel, table=True):
     local_date: date
     pain: float | None = None
     rested: bool = False
+    #: Leg symptoms were reported (any of leg_symptoms; before 0005 the only leg field).
     leg_pain: bool = False
+    #: Leg pain 0-10, its own number (0005).
+    leg_score: float | None = None
+    #: JSON list of leg symptom ids (bot.domain.LEG_SYMPTOMS) (0005).
+    leg_symptoms: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     #: JSON list of red-flag ids.
     red_flags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     #: The user's words, as sent (truncated at the parser's limit).
