@@ -149,7 +149,8 @@ class CheckIn:
         """Whether the text gave anything a check-in can record."""
         return bool(
             self.pain is not None or self.rested or self.activities or self.red_flags
-            or self.has_leg_symptoms or self.possible_flags
+            or self.has_leg_symptoms or self.possible_flags or self.worried or self.cleared
+            or self.same_as is not None
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -57,6 +57,39 @@ CONFIRM_PAIN = (
 )
 PAIN_UPDATED = "Updated: your back is {pain}/10 this morning."
 ADDED_TO_TODAY = "Added to your check-in for {day}."
+#: The first line of every answer to a check-in: what was understood (issue 8).
+GOT_IT = "Got it: {what}."
+ADDED = "Added to today's check-in: {what}."
+CORRECTED = "Corrected today's check-in: {what}."
+#: Said to a message that only shows a check-in was understood without new facts.
+NOTHING_NEW = "Got it."
+#: The button on every referral and care message; the same in words clears the referral.
+BEEN_CHECKED = "I've been checked"
+CLEARED = "Thanks for letting me know you've been checked. We'll build up again from a safe level."
+#: Graded triage (domain.md rule 1): one yes/no question about a possible red flag.
+TRIAGE_QUESTION = {
+    "minor_fall": (
+        "You mentioned a fall. Since then, have you had numbness around your bottom or groin, trouble "
+        "peeing, weakness in your legs, or pain that is getting much worse?"
+    ),
+    "saddle_numbness_context": (
+        "You mentioned numbness after sitting or riding. Is it still there now that you're off the "
+        "saddle, or do you have any new trouble peeing or controlling your bowels?"
+    ),
+    "tingling_context": (
+        "You mentioned tingling. Is there weakness or numbness in both legs, or is it still there "
+        "away from what caused it (shoes, sitting)?"
+    ),
+}
+TRIAGE_CLEAR = "Thanks, that's reassuring. If anything like that appears, tell me or see a doctor straight away."
+TRIAGE_UNANSWERED = (
+    "You didn't answer my safety question from last time, so to be on the safe side I'm treating it "
+    "as a yes."
+)
+#: "same as yesterday" / "did what you said"
+CONFIRM_SAME = "Shall I log {session} for {day}?"
+SAME_NOTHING = "I don't have a session to copy yet: tell me what you did, e.g. 'walked 20 min'."
+SAME_DECLINED = "OK, nothing logged. What did you do? e.g. 'walked 20 min, back 3/10'."
 SCREEN_QUESTION = (
     "One safety check: do you have any numbness around your bottom or genitals, new trouble peeing or "
     "controlling your bladder or bowels, or weakness or numbness in both legs?"

@@ -170,7 +170,8 @@ async def test_start_onboarding_by_buttons_then_checkin_and_recommendation(make_
 
     clock.advance(minutes=20)
     reply = await b.says(uid, "back 3/10, ran 20 min easy, fine during")
-    assert reply[0].plain.startswith("Today:")
+    # What was understood first, then the session.
+    assert reply[0].plain.startswith("Got it: back 3/10, 20 min run") and "\nToday:" in reply[0].plain
     async with b.store.session() as s:
         u = await repo.get_user(s, f"telegram:{uid}")
         assert u is not None and u.id is not None

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import messages as M
 from bot.conversation.context import Context
 from bot.conversation.state import State
-from bot.domain import DAYS, CheckIn, Recommendation
+from bot.conversation.understood import activity as understood_activity
+from bot.conversation.understood import said
+from bot.domain import DAYS, Activity, CheckIn, Intervals, Recommendation
 from bot.model import step
 from bot.parse import MAX_CHARS
 from bot.ports import Outgoing
+from bot.red_flags import POSSIBLE
 from bot.store import repo
 
 #: The weekly "not medical advice" reminder (domain.md, "What the bot says").
@@ -44,9 +48,10 @@ def checkin_date(ctx: Context) -> date:
     return today
 
 
-async def record(ctx: Context, ci: CheckIn, day: date | None = None) -> None:
+async def record(ctx: Context, ci: CheckIn, day: date | None = None, *, announce: bool = True) -> None:
     """Record ``ci`` for ``day`` (default: the date the answer window gives), step the model,
-    store its recommendation and say it, then ask what is missing."""
+    store its recommendation and say it, then ask what is missing. ``announce``: begin with what
+    was understood (an answer to the bot's own follow-up question says it its own way)."""
     u, s, turn = ctx.user, ctx.session, ctx.turn
     answering = day is not None or ctx.state is State.CHECKIN
     day = day or checkin_date(ctx)
@@ -65,15 +70,23 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None) -> None:
     u.last_checkin_on = max(day, seen) if seen is not None else day
     await repo.save_recommendation(s, ctx.uid, day, reco, ctx.now)
     turn.checkin = {"date": day.isoformat(), **merged.to_dict()}
+    # One message: what was understood, notes about it, then the session and its reason.
+    lead = [_understood_line(ci, existing is not None)] if announce else []
+    if ci.cleared:
+        lead.append(M.CLEARED)
     if ci.truncated:
-        turn.say(M.TRUNCATED.format(n=MAX_CHARS))
+        lead.append(M.TRUNCATED.format(n=MAX_CHARS))
     if existing is not None and day != ctx.today:
-        turn.say(M.ADDED_TO_TODAY.format(day=day.strftime("%A")))
-    turn.messages.append(reco_message(ctx, reco, day))
+        lead.append(M.ADDED_TO_TODAY.format(day=day.strftime("%A")))
+    turn.messages.append(reco_message(ctx, reco, day, lead))
     ctx.ask(None)
     if reco.action == "seek_care":
         return
-    if ci.pain_conflict is not None and ci.pain is not None:
+    possible = [f for f in ci.possible_flags if f in POSSIBLE and POSSIBLE[f] not in merged.red_flags]
+    if possible:
+        turn.say(M.TRIAGE_QUESTION.get(possible[0], M.SCREEN_QUESTION), M.YES_NO)
+        ctx.ask(State.TRIAGE, day, possible[0])
+    elif ci.pain_conflict is not None and ci.pain is not None:
         turn.say(M.CONFIRM_PAIN.format(first=number(ci.pain_conflict), later=number(ci.pain)), M.YES_NO)
         ctx.ask(State.CONFIRM_PAIN, day)
     elif merged.pain is None:
@@ -84,20 +97,36 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None) -> None:
         ctx.ask(State.SCREEN, day)
 
 
-def reco_message(ctx: Context, reco: Recommendation, day: date) -> Outgoing:
+def reco_message(ctx: Context, reco: Recommendation, day: date, lead: list[str] | None = None) -> Outgoing:
     u = ctx.user
-    text = M.recommendation_text(reco)
+    text = "\n".join([*(lead or []), M.recommendation_text(reco)])
     if reco.action != "seek_care" and (
         u.disclaimer_on is None or day - u.disclaimer_on >= DISCLAIMER_EVERY or day < u.disclaimer_on
     ):
         text += "\n" + M.DISCLAIMER
         u.disclaimer_on = day
-    return Outgoing(text, recommendation=reco)
+    # Every referral and care message offers the way out of it (domain.md rule 2).
+    choices = (M.BEEN_CHECKED,) if reco.refer or reco.action == "seek_care" else ()
+    return Outgoing(text, choices, recommendation=reco)
+
+
+def _understood_line(ci: CheckIn, same_day: bool) -> str:
+    what = said(ci)
+    if not what:
+        return M.NOTHING_NEW
+    if not same_day:
+        return M.GOT_IT.format(what=what)
+    return (M.CORRECTED if ci.correction and ci.activities else M.ADDED).format(what=what)
 
 
 async def default(ctx: Context) -> None:
     """A message that is no command and no answer to an open question: read it as a check-in."""
     ci = ctx.msg.checkin
+    if ctx.msg.text.strip().lower() == M.BEEN_CHECKED.lower():  # the referral message's button
+        ci = replace(ci, cleared=True)
+    if ci.same_as is not None and not ci.activities:
+        await offer_same(ctx, ci)
+        return
     if not ci.understood:
         await ctx.keep("unclear")
         ctx.turn.say(M.ASK_AGAIN)
@@ -132,13 +161,12 @@ async def _update_pain(ctx: Context, pain: float) -> None:
     ctx.ask(None)
     existing = await repo.get_checkin(ctx.session, ctx.uid, day)
     if existing is None:
-        await record(ctx, CheckIn(pain=pain, text=str(number(pain))), day)
+        await record(ctx, CheckIn(pain=pain, text=str(number(pain))), day, announce=False)
         return
-    acts = (await repo.activities_of(ctx.session, [existing.id or 0]))[existing.id or 0]
-    old = repo.checkin_from_rows(existing, acts)
     ctx.turn.say(M.PAIN_UPDATED.format(pain=number(pain)))
-    # Re-recorded through the normal path, so the model and the recommendation see the new pain.
-    await record(ctx, replace(old, pain=pain, text=""), day)
+    # Re-recorded through the normal path (the new pain merged into the day's check-in), so the
+    # model and the recommendation see it.
+    await record(ctx, CheckIn(pain=pain, text=""), day, announce=False)
 
 
 async def screen_answer(ctx: Context) -> bool:
@@ -154,15 +182,106 @@ async def screen_answer(ctx: Context) -> bool:
     if not (yes or flags):
         ctx.turn.say(M.SCREEN_CLEAR)
         return True
-    await record(ctx, CheckIn(red_flags=flags or ("screen_positive",), text=""), day)
+    await record(ctx, CheckIn(red_flags=flags or ("screen_positive",), text=""), day, announce=False)
     return True
 
 
+async def triage_answer(ctx: Context) -> bool:
+    """TRIAGE: yes (or the warning signs themselves) makes the possible flag a red flag; no clears
+    it; anything else leaves it unanswered, and to be safe it then counts as a yes (domain.md
+    rule 1: escalate on yes or on no answer by the next check-in)."""
+    flag = POSSIBLE.get(ctx.user.conv_arg or "", "screen_positive")
+    day = ctx.user.conv_on or ctx.today
+    yes = ctx.msg.yes_no
+    said_flags = ctx.msg.checkin.red_flags if yes is None else ()
+    if yes is False:
+        await ctx.keep("triage_answer")
+        ctx.ask(None)
+        ctx.turn.say(M.TRIAGE_CLEAR)
+        return True
+    if yes or said_flags:
+        await ctx.keep("triage_answer")
+        ctx.ask(None)
+        await record(ctx, CheckIn(red_flags=tuple(dict.fromkeys((flag, *said_flags))), text=""), day, announce=False)
+        return True
+    # No answer: the message is read as usual, with the flag added.
+    ctx.ask(None)
+    ctx.turn.say(M.TRIAGE_UNANSWERED)
+    ci = ctx.msg.checkin
+    if ctx.msg.command is None and ci.understood:
+        await record(ctx, replace(ci, red_flags=tuple(dict.fromkeys((*ci.red_flags, flag)))))
+        ctx.turn.handled_as = "checkin"
+    else:
+        await ctx.keep("triage_unanswered")
+        await record(ctx, CheckIn(red_flags=(flag,), text=""), day, announce=False)
+    return True
+
+
+async def offer_same(ctx: Context, ci: CheckIn) -> None:
+    """"same as yesterday" / "did what you said": offer to log that session, with a yes/no. What
+    else the message said (a pain score) is recorded now."""
+    day = checkin_date(ctx)
+    session = await _session_to_copy(ctx, ci.same_as or "yesterday", day)
+    if ci.pain is not None or ci.red_flags or ci.has_leg_symptoms or ci.worried or ci.cleared:
+        await record(ctx, replace(ci, same_as=None), day)
+    else:
+        await ctx.keep("same_as")
+    if session is None:
+        ctx.turn.say(M.SAME_NOTHING)
+        return
+    _, label = session
+    if ctx.state in (State.ASK_PAIN, State.CONFIRM_PAIN, State.SCREEN, State.TRIAGE):
+        return  # a safety or pain question is open: it comes first; the session can be told later
+    ctx.turn.say(M.CONFIRM_SAME.format(session=label, day="today" if day == ctx.today else day.strftime("%A")),
+                 M.YES_NO)
+    ctx.ask(State.CONFIRM_SAME, day, ci.same_as)
+
+
+async def confirm_same(ctx: Context) -> bool:
+    """CONFIRM_SAME: yes logs the offered session; no asks what was done."""
+    yes = ctx.msg.yes_no
+    if yes is None:
+        ctx.ask(None)
+        return False
+    await ctx.keep("same_answer")
+    day = ctx.user.conv_on or ctx.today
+    kind = ctx.user.conv_arg or "yesterday"
+    ctx.ask(None)
+    if not yes:
+        ctx.turn.say(M.SAME_DECLINED)
+        return True
+    session = await _session_to_copy(ctx, kind, day)
+    if session is None:
+        ctx.turn.say(M.SAME_NOTHING)
+        return True
+    activity = session[0]
+    await record(ctx, CheckIn(activities=(activity,), text=""), day)
+    return True
+
+
+async def _session_to_copy(ctx: Context, kind: str, day: date) -> tuple[Activity, str] | None:
+    """The session "same as yesterday" means (the latest check-in's main activity before ``day``),
+    or the one "what you said" means (the latest suggestion before ``day``)."""
+    if kind == "suggested":
+        latest = await repo.latest_recommendation_before(ctx.session, ctx.uid, day)
+        act = activity_of_suggestion(latest) if latest is not None else None
+    else:
+        act = await repo.latest_activity_before(ctx.session, ctx.uid, day)
+    if act is None:
+        return None
+    return act, "a " + understood_activity(act)
+
+
 def merge_checkins(old: CheckIn, new: CheckIn) -> CheckIn:
-    """A second message on the same date adds to the check-in: a new pain score replaces the old,
-    activities of a kind the new message names replace that kind's (a correction), others add."""
-    new_kinds = {a.kind for a in new.activities}
-    acts = tuple(a for a in old.activities if a.kind not in new_kinds) + new.activities
+    """A second message on the same date adds to the check-in: its activities are added and a new
+    pain score replaces the old; only an explicit correction ("actually", "I meant") replaces the
+    activities of the kinds it names."""
+    if new.correction:
+        # A correction replaces the activities of the kinds it names ("I meant 40 min, not 30").
+        named = {a.kind for a in new.activities}
+        acts = tuple(a for a in old.activities if a.kind not in named) + new.activities
+    else:
+        acts = old.activities + new.activities
     text = "\n".join(t for t in (old.text, new.text) if t)[:MAX_CHARS]
     return CheckIn(
         pain=new.pain if new.pain is not None else old.pain,
@@ -185,3 +304,19 @@ def merge_checkins(old: CheckIn, new: CheckIn) -> CheckIn:
 def number(x: float | int) -> float | int:
     """A number as people write it: 3, not 3.0."""
     return int(x) if float(x).is_integer() else round(float(x), 1)
+
+
+def activity_of_suggestion(d: dict[str, Any]) -> Activity | None:
+    """A stored suggestion as the session it asked for (cross-training names no kind: not copied)."""
+    action, minutes = d.get("action"), d.get("minutes") or None
+    if action == "run":
+        return Activity("run", minutes=minutes, run_minutes=d.get("run_minutes") or minutes, effort=d.get("effort"))
+    if action == "walk_run":
+        iv = d.get("intervals")
+        return Activity("walk_run", minutes=minutes, run_minutes=d.get("run_minutes") or None,
+                        intervals=Intervals(**iv) if isinstance(iv, dict) else None)
+    if action == "walk":
+        return Activity("walk", minutes=minutes)
+    if action == "strength":
+        return Activity("strength", minutes=minutes)
+    return None

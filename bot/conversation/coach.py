@@ -44,6 +44,8 @@ HANDLERS: dict[State, StateHandler] = {
     State.ASK_PAIN: checkins.pain_answer,
     State.CONFIRM_PAIN: checkins.pain_answer,
     State.SCREEN: checkins.screen_answer,
+    State.TRIAGE: checkins.triage_answer,
+    State.CONFIRM_SAME: checkins.confirm_same,
 }
 
 

@@ -77,10 +77,12 @@ class Context:
     def today(self) -> date:
         return local_date(self.user, self.now)
 
-    def ask(self, state: State | None, on: date | None = None) -> None:
-        """The user is now answering ``state`` (about local date ``on``); None: nothing open."""
+    def ask(self, state: State | None, on: date | None = None, arg: str | None = None) -> None:
+        """The user is now answering ``state`` (about local date ``on``, and ``arg`` where the state
+        needs more); None: nothing open."""
         self.user.conv_state = state.value if state is not None else None
         self.user.conv_on = on
+        self.user.conv_arg = arg
 
     async def keep(self, how: str) -> None:
         """Keep a message that is not stored as a check-in, so nothing the user says is lost."""

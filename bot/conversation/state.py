@@ -28,6 +28,12 @@ class State(StrEnum):
     ASK_PAIN = "ask_pain"
     CONFIRM_PAIN = "confirm_pain"
     SCREEN = "screen"
+    #: A possible red flag (``users.conv_arg``, bot/red_flags.POSSIBLE) asked about with one yes/no
+    #: question; not replaced by the next check-in question: the next message without an answer
+    #: escalates it (domain.md rule 1).
+    TRIAGE = "triage"
+    #: "same as yesterday" / "did what you said": log that session (``conv_arg``)? yes/no.
+    CONFIRM_SAME = "confirm_same"
 
     @property
     def question(self) -> str:

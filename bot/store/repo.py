@@ -244,6 +244,28 @@ def _reco_upsert(dialect: str) -> Any:
     )
 
 
+async def latest_recommendation_before(s: AsyncSession, user_id: int, day: date) -> dict[str, Any] | None:
+    """The latest suggestion dated before ``day`` (what "I did what you said" refers to)."""
+    q = (select(RecommendationRow).where(RecommendationRow.user_id == user_id, RecommendationRow.local_date < day)
+         .order_by(RecommendationRow.local_date.desc()).limit(1))  # type: ignore[attr-defined]
+    row = (await s.execute(q)).scalar_one_or_none()
+    return json.loads(row.payload) if row else None
+
+
+async def latest_activity_before(s: AsyncSession, user_id: int, day: date) -> Activity | None:
+    """The main session of the latest check-in before ``day`` that reported one ("same as
+    yesterday"): a run before a walk, the longest of a kind."""
+    q = (select(CheckInRow.id).where(CheckInRow.user_id == user_id, CheckInRow.local_date < day)
+         .order_by(CheckInRow.local_date.desc()).limit(7))  # type: ignore[attr-defined]
+    for checkin_id in (await s.execute(q)).scalars():
+        acts = (await activities_of(s, [checkin_id]))[checkin_id]
+        if acts:
+            rank = {"run": 0, "walk_run": 1}
+            best = min(acts, key=lambda a: (rank.get(a.kind, 2), -(a.minutes or 0)))
+            return activity_from_row(best)
+    return None
+
+
 async def recommendations_between(s: AsyncSession, user_id: int, start: date, end: date) -> dict[date, dict[str, Any]]:
     q = select(RecommendationRow).where(
         RecommendationRow.user_id == user_id, RecommendationRow.local_date >= start,

@@ -46,6 +46,8 @@ class User(SQLModel, table=True):
     conv_state: str | None = Field(default=None, max_length=40)
     #: ...and the local date it is about (the open check-in's date, the pain asked for) (0004).
     conv_on: date | None = None
+    #: ...and what it is about, where the state needs more (a possible red flag's id) (0006).
+    conv_arg: str | None = Field(default=None, max_length=40)
     #: The latest local date with a check-in: most replies are the day's first, and this says so
     #: without a query (0004).
     last_checkin_on: date | None = None

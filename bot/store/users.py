@@ -39,6 +39,7 @@ class UserRecord:
     disclaimer_on: date | None = None
     conv_state: str | None = None
     conv_on: date | None = None
+    conv_arg: str | None = None
     last_checkin_on: date | None = None
     screened_on: date | None = None
     id: int | None = None
