@@ -11,9 +11,10 @@ import json
 import logging
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperArgument, TyperCommand
@@ -37,6 +38,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 
 log = logging.getLogger("backcheck")
+T = TypeVar("T")
 
 #: Loggers that are ours: their warnings are shown; anyone else's only from ERROR up.
 OWN_LOGGERS = frozenset({"backcheck", "bot", "adapters", "scheduler"})
@@ -301,14 +303,19 @@ def user_export(key: Annotated[str, typer.Argument(metavar="KEY", help=USER_KEY)
 
 
 async def _user_export(settings: Settings, key: str) -> dict[str, Any]:
+    return await _about_user(settings, key, lambda coach: coach.export(key, datetime.now(UTC)))
+
+
+async def _about_user(settings: Settings, key: str, ask: Callable[[Coach], Awaitable[T | None]]) -> T:
+    """One question to the core about one user (export, counts, erase); exit 2 if there is no such user."""
     store = await _open_store(settings)
     try:
-        data = await Coach(store, settings).export(key, datetime.now(UTC))
+        answer = await ask(Coach(store, settings))
     finally:
         await store.close()
-    if data is None:
+    if answer is None:
         raise BadInput(f"no user {key!r}")
-    return data
+    return answer
 
 
 @user_app.command("delete", cls=Command)
@@ -342,25 +349,12 @@ def _ask(question: str) -> bool:
 
 async def _user_footprint(settings: Settings, key: str) -> tuple[int, int]:
     """How many check-ins, and how many rows in all, delete would erase."""
-    store = await _open_store(settings)
-    try:
-        counts = await Coach(store, settings).summary(key)
-    finally:
-        await store.close()
-    if counts is None:
-        raise BadInput(f"no user {key!r}")
+    counts = await _about_user(settings, key, lambda coach: coach.summary(key))
     return counts["checkins"], sum(counts.values()) + 1  # + the user's own row
 
 
 async def _user_delete(settings: Settings, key: str) -> dict[str, int]:
-    store = await _open_store(settings)
-    try:
-        counts = await Coach(store, settings).erase(key)
-    finally:
-        await store.close()
-    if counts is None:
-        raise BadInput(f"no user {key!r}")
-    return counts
+    return await _about_user(settings, key, lambda coach: coach.erase(key))
 
 
 @db_app.command("upgrade", cls=Command)
