@@ -24,7 +24,7 @@ pilates = strength and yoga = other, "fine while running" = pain during 1...).
 
 from __future__ import annotations
 
-from bot.domain import RED_FLAGS, CheckIn
+from bot.domain import CheckIn
 from bot.parse.activity import MAX_ACTIVITIES, Builder, extract, merge, to_activity
 from bot.parse.flags import Sentence
 from bot.parse.flags import read as read_flags
@@ -70,14 +70,14 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
     pain = read_pain(found.masked, doc, index, acts.mentions_by_clause)
     _attach_during(acts.builders, pain.during)
     activities = tuple(to_activity(b) for b in merge(acts.builders))
-    flags, leg_pain = read_flags(s, doc, lambda: _sentences(clauses, acts.mentions_by_clause))
+    flags = read_flags(s, doc, lambda: _sentences(clauses, acts.mentions_by_clause))
     return CheckIn(
         pain=pain.pain,
         rested=acts.rest_cue and not activities,
         activities=activities,
-        red_flags=tuple(f for f in RED_FLAGS if f in flags) if flags else (),
-        # The leg's own number is read in a later step; here: whether leg symptoms were named.
-        leg_symptoms=("leg_pain",) if leg_pain else (),
+        red_flags=tuple(flags.flags),
+        leg_symptoms=tuple(flags.leg),
+        possible_flags=tuple(flags.possible),
         text=raw,
         pain_conflict=pain.conflict,
         truncated=truncated,
