@@ -121,7 +121,6 @@ MORNING_PAIN = [
     ("pain 3/10 in my back and 5/10 in my leg", 3),
     ("3/10 back, 5/10 leg", 3),
     ("pain 4 (leg 6)", 4),
-    ("sciatica 6/10", 6),
     ("legs sore, back fine", 1),
     ("I rested because my back was bad", 6),
     ("pain during the run was about 4, fine now", 1),

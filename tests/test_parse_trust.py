@@ -140,3 +140,41 @@ LEG_SYMPTOMS = [
 @pytest.mark.parametrize(("text", "symptoms"), LEG_SYMPTOMS)
 def test_leg_symptoms(text: str, symptoms: tuple[str, ...]) -> None:
     assert parse(text).leg_symptoms == symptoms
+
+
+# --------------------------------------------------------------------------------------------
+# Leg pain: its own number, never the back's, never a conflict with it
+# --------------------------------------------------------------------------------------------
+
+LEG_NUMBERS = [
+    # (text, back pain, leg pain)
+    ("back 2 leg 7", 2, 7),
+    ("back 1, leg 4", 1, 4),
+    ("back 5/10 and the leg is a 3", 5, 3),
+    ("ache down my left leg 6/10", None, 6),
+    ("sciatica 5", None, 5),
+    ("sciatica is about a 4 today, back 2", 2, 4),
+    ("leg's a 6", None, 6),
+    ("calf 6/10, it's coming from my back", None, 6),
+    ("back 3 this morning, shin 5", 3, 5),
+    ("pain 2/10 in my back and 6/10 in my leg", 2, 6),
+    ("leg pain 0, back 3", 3, 0),
+    # not the leg
+    ("knee 5/10, back 2", 2, None),
+    ("back 4", 4, None),
+]
+
+
+@pytest.mark.parametrize(("text", "back", "leg"), LEG_NUMBERS)
+def test_leg_pain_number(text: str, back: float | None, leg: float | None) -> None:
+    ci = parse(text)
+    assert ci.pain == back
+    assert ci.leg_pain == leg
+    assert ci.pain_conflict is None
+    if leg:
+        assert "leg_pain" in ci.leg_symptoms
+
+
+def test_leg_number_below_the_knee() -> None:
+    assert parse("calf 7/10 from my back").leg_symptoms == ("leg_pain", "below_knee")
+    assert parse("back 4, sciatica down my shin 7/10, walked 10").leg_symptoms == ("leg_pain", "below_knee")

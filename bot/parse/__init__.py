@@ -24,7 +24,7 @@ pilates = strength and yoga = other, "fine while running" = pain during 1...).
 
 from __future__ import annotations
 
-from bot.domain import CheckIn
+from bot.domain import LEG_SYMPTOMS, CheckIn
 from bot.parse.activity import MAX_ACTIVITIES, Builder, extract, merge, to_activity
 from bot.parse.flags import Sentence
 from bot.parse.flags import read as read_flags
@@ -76,12 +76,23 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
         rested=acts.rest_cue and not activities,
         activities=activities,
         red_flags=tuple(flags.flags),
-        leg_symptoms=tuple(flags.leg),
+        leg_pain=pain.leg,
+        leg_symptoms=_leg_symptoms(flags.leg, pain.leg, pain.leg_below_knee),
         possible_flags=tuple(flags.possible),
         text=raw,
         pain_conflict=pain.conflict,
         truncated=truncated,
     )
+
+
+def _leg_symptoms(found: list[str], leg_pain: float | None, below_knee: bool) -> tuple[str, ...]:
+    """A leg number says there is leg pain, even with no other leg words ("back 3 leg 6")."""
+    have = set(found)
+    if leg_pain is not None and leg_pain > 0:
+        have.add("leg_pain")
+        if below_knee:
+            have.add("below_knee")
+    return tuple(x for x in LEG_SYMPTOMS if x in have)
 
 
 def _attach_during(builders: list[Builder], during: list[PainCand]) -> None:

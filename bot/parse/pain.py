@@ -48,7 +48,8 @@ _SCALE_RE = Keyed(
     DIGITS,
 )
 _ANCHORS = (r"lower\s+back|back|pain|pains|lbp|sore|soreness|stiff|stiffness|ache|aching|achy|hurts|hurting"
-            r"|nrs|score|rating|rated|level|discomfort|it's|its|i'm|sciatica|leg\s+pain|leg|today|now")
+            r"|nrs|score|rating|rated|level|discomfort|it's|its|i'm|sciatica|leg\s+pain|leg|calf|calves|shins?|thighs?"
+            r"|today|now")
 _FILLERS = (r"is|was|'s|at|about|around|roughly|approx|approximately|maybe|probably|probs|prob|like|level|score"
             r"|today|now|currently|this|morning|still|only|just|down|up|to|feels|feel|feeling|felt|sitting"
             r"|of|a|an|i'd|say|would|be|pretty|hovering|rating|rated|my|the|tbh|honestly|reads|reading|sits"
@@ -58,7 +59,7 @@ _ANCHORED_RE = Keyed(
     rf"\b(?P<anc>{_ANCHORS})(?:'s)?(?:\s*[:=~]\s*|\s+-\s+|\s+)(?:(?:{_FILLERS})(?:\s*[:=~]\s*|\s+)){{0,4}}"
     rf"(?:between\s+(?P<ba>{_N})\s+and\s+(?P<bb>{_N})|{_PNUM}){_GUARD}",
     ["lower", "back", "pain", "lbp", "sore", "stiff", "ach", "hurt", "nrs", "score", "rat", "level", "discomfort",
-     "it", "i'm", "sciatica", "leg", "today", "now"],
+     "it", "i'm", "sciatica", "leg", "calf", "calves", "shin", "thigh", "today", "now"],
 )
 _LOOSE_RE = Keyed(rf"{_PNUM}(?:\s*(?:/|out\s+of|outta)\s*10)?{_GUARD}", DIGITS)
 #: "got back 5", "came back at 7": "back" as in returning, not the back.
@@ -110,6 +111,8 @@ class PainCand:
     during: bool = False
     #: 1 this morning, 0.5 said of yesterday, 0 about another body part.
     tier: float = 1.0
+    #: A score about the leg (or sciatica): the leg's own number, never the back's.
+    leg: bool = False
 
 
 @dataclass(slots=True)
@@ -117,6 +120,10 @@ class PainReading:
     pain: float | None
     conflict: float | None
     during: list[PainCand]
+    #: The leg's own number (the highest given), or None.
+    leg: float | None = None
+    #: A leg score given for the calf, shin, foot or toes.
+    leg_below_knee: bool = False
 
 
 def _value(a: str, b: str | None) -> float | None:
@@ -218,15 +225,19 @@ def _is_during(c: Clause, ci: int, pos: int, numeric: bool, prev_during: bool,
 _AND_RE = re.compile(r"\band\b|&|\+")
 
 
-def _about_body(m: str, c: Clause, pos: int) -> bool:
-    """Whether a score is about another body part: its own "and" part of the clause decides
-    ("3/10 in my back and 5/10 in my leg"), else the nearer of the two words."""
+def _owner(m: str, c: Clause, pos: int) -> int | None:
+    """Position of the body-part word a score is about (None: the back, or no body part named).
+
+    Its own "and" part of the clause decides ("3/10 in my back and 5/10 in my leg"); then a word
+    right before the score with no other number between ("back 3 leg 6", "calf 7/10 from my
+    back"); else the nearer of the two words.
+    """
     body = c.marks.get("body")
     if not body:
-        return False
+        return None
     back = c.marks.get("back")
     if not back:
-        return True
+        return _nearest(body, pos)
     lo, hi = c.start, c.end
     for x in _AND_RE.finditer(m, c.start, c.end):
         if x.end() <= pos:
@@ -234,11 +245,41 @@ def _about_body(m: str, c: Clause, pos: int) -> bool:
         else:
             hi = x.start()
             break
-    in_body = any(lo <= p < hi for p in body)
-    in_back = any(lo <= p < hi for p in back)
-    if in_body != in_back:
-        return in_body
-    return _dist(body, pos) < _dist(back, pos)
+    seg_body = [p for p in body if lo <= p < hi]
+    seg_back = [p for p in back if lo <= p < hi]
+    if bool(seg_body) != bool(seg_back):
+        return _nearest(seg_body, pos) if seg_body else None
+    before = [(p, True) for p in body if p < pos] + [(p, False) for p in back if p < pos]
+    if before:
+        p, is_body = max(before)
+        if not _DIGIT_RE.search(m, p, pos):
+            return p if is_body else None
+    if _dist(body, pos) < _dist(back, pos):
+        return _nearest(body, pos)
+    return None
+
+
+def _nearest(positions: list[int], pos: int) -> int:
+    return min(positions, key=lambda p: abs(p - pos))
+
+
+#: Body words whose score is the leg's own number (domain.md rule 2): sciatica and the leg below the hip.
+_LEG_WORD_RE = re.compile(r"(?:legs?|calf|calves|shins?|foot|feet|thighs?|hamstrings?|toes?|sciatica)\b")
+
+
+def _about_body(m: str, c: Clause, pos: int) -> bool:
+    return _owner(m, c, pos) is not None
+
+
+_BELOW_KNEE_WORD_RE = re.compile(r"(?:calf|calves|shins?|foot|feet|toes?)\b")
+
+
+def _about_leg(m: str, c: Clause, pos: int) -> int:
+    """0: not about the leg; 1: about the leg; 2: about the leg below the knee ("calf 7/10")."""
+    p = _owner(m, c, pos)
+    if p is None or _LEG_WORD_RE.match(m, p) is None:
+        return 0
+    return 2 if _BELOW_KNEE_WORD_RE.match(m, p) else 1
 
 
 def _tier(m: str, c: Clause, pos: int) -> float:
@@ -300,6 +341,7 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
     words = _words(m, doc, index)
     cands: list[PainCand] = []
     prev_during = False
+    below_knee = False
     for ci, c in enumerate(index.clauses):
         kinds = c.marks
         if "cond" in kinds:
@@ -311,7 +353,10 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
             loose = own_during or (prev_during and "morning" not in kinds and "back" not in kinds)
             for pos, v in _clause_numbers(m, doc, c, nums or {}, loose).items():
                 during = _is_during(c, ci, pos, True, prev_during, mentions)
-                cands.append(PainCand(pos, ci, v, True, during, _tier(m, c, pos)))
+                tier = _tier(m, c, pos)
+                leg = _about_leg(m, c, pos) if tier == 0 else 0
+                below_knee = below_knee or (leg == 2 and v > 0)
+                cands.append(PainCand(pos, ci, v, True, during and not leg, tier, leg > 0))
         said_during = False
         if ci in words and not c.question and ("body" not in kinds or "back" in kinds):
             for pos, end, v in words[ci]:
@@ -324,8 +369,9 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
         prev_during = (own_during or said_during) and "morning" not in kinds
     if not cands:
         return PainReading(None, None, [])
-    pain, conflict = _choose([x for x in cands if not x.during])
-    return PainReading(pain, conflict, [x for x in cands if x.during])
+    legs = [x.value for x in cands if x.leg]
+    pain, conflict = _choose([x for x in cands if not x.during and not x.leg])
+    return PainReading(pain, conflict, [x for x in cands if x.during], max(legs) if legs else None, below_knee)
 
 
 def _choose(morning: list[PainCand]) -> tuple[float | None, float | None]:
