@@ -178,3 +178,206 @@ def test_leg_pain_number(text: str, back: float | None, leg: float | None) -> No
 def test_leg_number_below_the_knee() -> None:
     assert parse("calf 7/10 from my back").leg_symptoms == ("leg_pain", "below_knee")
     assert parse("back 4, sciatica down my shin 7/10, walked 10").leg_symptoms == ("leg_pain", "below_knee")
+
+
+# --------------------------------------------------------------------------------------------
+# Worried, cleared, correction, same as
+# --------------------------------------------------------------------------------------------
+
+WORRIED = [
+    ("I'm really worried about my back", True),
+    ("bit scared this might be something serious", True),
+    ("could this be serious?", True),
+    ("struggling to cope with the pain, back 6", True),
+    ("honestly can't cope any more", True),
+    ("feeling anxious about my back", True),
+    ("should I be worried?", True),
+    ("not worried, back 2", False),
+    ("no worries, ran 5k easy", False),
+    ("not too worried about it", False),
+    ("back 3, ran 20 min", False),
+]
+
+
+@pytest.mark.parametrize(("text", "worried"), WORRIED)
+def test_worried(text: str, worried: bool) -> None:
+    assert parse(text).worried is worried
+
+
+CLEARED = [
+    ("GP had a look, all clear", True),
+    ("saw a physio yesterday, she said nothing serious", True),
+    ("doc says it's just muscular", True),
+    ("been checked out at A&E, nothing found", True),
+    ("the physio checked me over and I'm fine to run", True),
+    ("haven't seen anyone yet", False),
+    ("not been checked", False),
+    ("seeing the GP tomorrow", False),
+    ("booked the physio for next week", False),
+    ("should I see a doctor?", False),
+    ("back 2, all good", False),
+]
+
+
+@pytest.mark.parametrize(("text", "cleared"), CLEARED)
+def test_cleared(text: str, cleared: bool) -> None:
+    assert parse(text).cleared is cleared
+
+
+CORRECTION = [
+    ("actually it was 40 min", True),
+    ("Actually, walked not ran", True),
+    ("I meant 25 minutes", True),
+    ("correction: 6k not 5k", True),
+    ("sorry, it was a walk", True),
+    ("oops, should have said 30", True),
+    ("back actually feels fine", False),
+    ("sorry for the late reply, back 3", False),
+    ("ran 5k", False),
+]
+
+
+@pytest.mark.parametrize(("text", "correction"), CORRECTION)
+def test_correction(text: str, correction: bool) -> None:
+    assert parse(text).correction is correction
+
+
+SAME_AS = [
+    ("same as yesterday", "yesterday", 0),
+    ("Same again, back 2", "yesterday", 0),
+    ("did the same as last time", "yesterday", 0),
+    ("did what you said", "suggested", 0),
+    ("did the session you suggested, felt ok", "suggested", 0),
+    ("did today's plan", "suggested", 0),
+    ("followed your plan, back 2", "suggested", 0),
+    ("did what you suggested, a 20 min walk", "suggested", 1),
+    ("didn't do what you said, too sore", None, 0),
+    ("same as yesterday?", None, 0),
+    ("ran 5k", None, 1),
+]
+
+
+@pytest.mark.parametrize(("text", "same", "n_activities"), SAME_AS)
+def test_same_as(text: str, same: str | None, n_activities: int) -> None:
+    ci = parse(text)
+    assert ci.same_as == same
+    assert len(ci.activities) == n_activities
+
+
+# --------------------------------------------------------------------------------------------
+# Pain after a session is pain during it
+# --------------------------------------------------------------------------------------------
+
+AFTER_SESSION = [
+    # (text, morning pain, pain during the one activity)
+    ("back 2, ran 30 min, pain 7", 2, 7),
+    ("back 1. Walked 45 mins. pain 5", 1, 5),
+    ("ran 5k, back was 6 after", None, 6),
+    ("3/10 this morning, swam 1km, 5/10 after", 3, 5),
+    ("cycled 40 min, back 4 afterwards", None, 4),
+    # corrections and same numbers stay morning pain
+    ("back 3/10, ran 20 min, actually 5/10", 5, None),
+    ("back 3/10, ran 20 min, 3/10", 3, None),
+]
+
+
+@pytest.mark.parametrize(("text", "pain", "during"), AFTER_SESSION)
+def test_pain_after_a_session(text: str, pain: float | None, during: float | None) -> None:
+    ci = parse(text)
+    assert ci.pain == pain
+    assert len(ci.activities) == 1
+    assert ci.activities[0].pain_during == during
+    if during is not None:
+        assert ci.pain_conflict is None
+
+
+# --------------------------------------------------------------------------------------------
+# Not activities done: other people, plans, questions, sitting and driving
+# --------------------------------------------------------------------------------------------
+
+NOT_DONE = [
+    "my wife did parkrun this morning",
+    "my friend ran a marathon",
+    "my son cycled to school",
+    "she swam 2k",
+    "can I run today?",
+    "should I swim tomorrow?",
+    "is it ok to cycle?",
+    "planning a 10k tomorrow",
+    "going to run later",
+    "might cycle this afternoon",
+    "3 hours in the car",
+    "sat at my desk 8 hours",
+    "2 hour train commute",
+    "standing all day at work, 9 hours",
+    "drove for 4 hours",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DONE)
+def test_not_activities_done(text: str) -> None:
+    ci = parse(text)
+    assert ci.activities == ()
+    assert not ci.rested
+
+
+DONE = [
+    ("my husband and I ran 5k", "run"),
+    ("walked the dog with my daughter, 40 min", "walk"),
+    ("my friend was ill so I ran alone, 30 min", "run"),
+    ("drove to the park then ran 20 min", "run"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), DONE)
+def test_still_activities_done(text: str, kind: str) -> None:
+    assert [a.kind for a in parse(text).activities] == [kind]
+
+
+# --------------------------------------------------------------------------------------------
+# 0 is a score, not "no run"
+# --------------------------------------------------------------------------------------------
+
+ZERO = [
+    ("back 0, ran 90", 0, "run", 90),
+    ("back 0 ran 90", 0, "run", 90),
+    ("pain 0 walked 45", 0, "walk", 45),
+    ("0/10, swam 30", 0, "swim", 30),
+    ("zero pain, cycled 60", 0, "cycle", 60),
+]
+
+
+@pytest.mark.parametrize(("text", "pain", "kind", "minutes"), ZERO)
+def test_zero_is_a_score(text: str, pain: float, kind: str, minutes: float) -> None:
+    ci = parse(text)
+    assert ci.pain == pain
+    assert not ci.rested
+    assert [(a.kind, a.minutes) for a in ci.activities] == [(kind, minutes)]
+
+
+def test_zero_sessions_is_still_rest() -> None:
+    assert parse("0 runs this week").rested
+
+
+# --------------------------------------------------------------------------------------------
+# Strength words (design: pilates is strength, yoga is other)
+# --------------------------------------------------------------------------------------------
+
+STRENGTH = [
+    ("pilates 30 min", "strength"),
+    ("kettlebells 20 min", "strength"),
+    ("gym session, 45 min", "strength"),
+    ("weights 40", "strength"),
+    ("body pump class", "strength"),
+    ("bodypump 45 min", "strength"),
+    ("core class at lunch", "strength"),
+    ("circuits", "strength"),
+    ("reformer class", "strength"),
+    ("dumbbells at home, 20 min", "strength"),
+    ("yoga 30 min", "other"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), STRENGTH)
+def test_strength_words(text: str, kind: str) -> None:
+    assert [a.kind for a in parse(text).activities] == [kind]

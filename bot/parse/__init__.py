@@ -32,6 +32,7 @@ from bot.parse.pain import PainCand
 from bot.parse.pain import read as read_pain
 from bot.parse.patterns import Doc
 from bot.parse.quantity import scan
+from bot.parse.signals import read as read_signals
 from bot.parse.text import Clause, ClauseIndex, has_content, mark_clauses, normalise, split_clauses
 
 #: Longest text read; the rest is cut and ``truncated`` set.
@@ -71,6 +72,7 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
     _attach_during(acts.builders, pain.during)
     activities = tuple(to_activity(b) for b in merge(acts.builders))
     flags = read_flags(s, doc, lambda: _sentences(clauses, acts.mentions_by_clause))
+    said = read_signals(s)
     return CheckIn(
         pain=pain.pain,
         rested=acts.rest_cue and not activities,
@@ -79,6 +81,10 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
         leg_pain=pain.leg,
         leg_symptoms=_leg_symptoms(flags.leg, pain.leg, pain.leg_below_knee),
         possible_flags=tuple(flags.possible),
+        worried=said.worried,
+        cleared=said.cleared,
+        correction=said.correction,
+        same_as=said.same_as,
         text=raw,
         pain_conflict=pain.conflict,
         truncated=truncated,

@@ -369,9 +369,35 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
         prev_during = (own_during or said_during) and "morning" not in kinds
     if not cands:
         return PainReading(None, None, [])
+    _after_session(m, index, cands, mentions)
     legs = [x.value for x in cands if x.leg]
     pain, conflict = _choose([x for x in cands if not x.during and not x.leg])
     return PainReading(pain, conflict, [x for x in cands if x.during], max(legs) if legs else None, below_knee)
+
+
+_CORRECTING_RE = re.compile(r"\b(?:actually|wait|sorry|mean|meant|correction|make\s+that|oops|rather|typo|i\s+said)\b")
+
+
+def _after_session(m: str, index: ClauseIndex, cands: list[PainCand], mentions: list[list[int]]) -> None:
+    """"back 2, ran 30 min, pain 7": a second, different score after a session is the session's.
+
+    Only when a morning score came before the session, the later one is in a clause of its own
+    after it, and nothing marks it as this morning, yesterday or a correction ("actually 5").
+    """
+    nums = sorted((x for x in cands if x.numeric and not x.during and not x.leg and x.tier == 1), key=lambda x: x.pos)
+    if len(nums) < 2:
+        return
+    first = nums[0]
+    acts = sorted(p for ps in mentions for p in ps)
+    for x in nums[1:]:
+        if x.clause == first.clause or x.value == first.value:
+            continue
+        c = index.clauses[x.clause]
+        if "morning" in c.marks or "past" in c.marks or _CORRECTING_RE.search(m, max(0, c.start - 12), x.pos):
+            continue
+        i = bisect_left(acts, first.pos + 1)
+        if i < len(acts) and acts[i] < c.start:
+            x.during = True
 
 
 def _choose(morning: list[PainCand]) -> tuple[float | None, float | None]:
