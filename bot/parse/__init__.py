@@ -16,7 +16,9 @@ Pipeline, each step linear in the length of the text with regexes compiled at im
    yesterday, another body part, planned or conditional).
 4. :mod:`bot.parse.activity`: activities, their numbers and effort, rest and negation.
 5. :mod:`bot.parse.pain`: morning pain (with ``pain_conflict``) and pain during each session.
-6. :mod:`bot.parse.flags`: red flags and leg pain, with negation and hypotheticals.
+6. :mod:`bot.parse.flags`: red flags, possible flags (graded triage) and leg symptoms, with
+   negation, hypotheticals and other people; the leg's own number comes from step 5.
+7. :mod:`bot.parse.signals`: worried, cleared by a professional, a correction, "same as".
 
 Each module's docstring documents its design choices (word -> pain table, ranges, tempo = hard,
 pilates = strength and yoga = other, "fine while running" = pain during 1...).

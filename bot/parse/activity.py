@@ -7,7 +7,7 @@ Kinds (**design** where marked):
   spin, peloton, rode, turbo, zwift), swim (pool, lengths, swam, aqua jogging),
   cross_trainer (elliptical, cross trainer, x-trainer).
 - strength: gym, weights, core, pilates, planks, bird dogs, glute bridges, squats, physio or
-  rehab exercises. **design**: pilates is strength (it trains the trunk muscles the strength
+  rehab exercises, kettlebells, body pump, core class, circuits, reformer, dumbbells, boot camp. **design**: pilates is strength (it trains the trunk muscles the strength
   nudge is about); yoga, stretching and mobility are ``other`` (they do not count as strength).
 - other: yoga, stretching, mobility, team and racket sports, rowing, HIIT, a generic "workout";
   also a duration nobody named ("3/10, 20 mins easy") and a session only known from "pain
@@ -24,6 +24,10 @@ Numbers go to the activity word in their part of the clause ("ran 20 min then 15
 is minutes when 10-300 ("walked 30"). Mentions of the same kind merge into one activity unless
 their numbers differ; a bare "run"/"walk" next to a walk/run session is part of it.
 
+Someone else's activity (``my husband did parkrun``, ``she swam 2k``; not ``my husband and I
+ran``) is not recorded, nor is a duration in a clause about driving, commuting, sitting,
+standing or work (``3 hours in the car``, ``sat at my desk 8 hours``). A ``0`` right after a
+pain word is a score, not "no" (``back 0 ran 90`` is a run).
 Negated (``didn't run``, ``skipped my run``, ``no run today``, ``couldn't run``, ``too sore to
 run``, ``instead of running``), planned (``will run tomorrow``, ``going for a run later``) and
 asked-about (``can I run?``) activities are not recorded; a negated one counts as a rest cue.

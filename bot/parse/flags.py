@@ -10,13 +10,26 @@ matches a symptom phrase; the match does not count when
   or "if" / "any" in a question.
 
 Otherwise it counts. **design**: when in doubt about a real symptom report, flag it (a false
-alarm costs less than a miss): "numb bum after cycling" is flagged, and so is weakness in one
-leg. Tiredness words ("legs tired", "heavy legs", "legs felt weak on the hills") are not leg
-weakness when the sentence is about a session.
+alarm costs less than a miss). Tiredness words ("legs tired", "heavy legs", "legs felt weak on
+the hills") are not leg weakness when the sentence is about a session. History, medicines and
+accidents told of someone else ("my mum had breast cancer", "family history of", "my husband
+fell off his bike") are not the user's.
 
-``leg_pain`` (pain spreading into a leg; not a red flag by itself): "sciatica", "pain down my
-leg", "shooting pain into my left leg", "buttock and leg pain", tingling or numbness in one
-leg or foot. Not "legs tired" or "sore legs".
+Graded triage (domain.md rule 1): a fall counts as ``trauma`` at once when the sentence names a
+high-energy cause (vehicle, crash, ladder or height, down the stairs, off a bike or horse, at
+speed) or a blow to the spine itself ("landed on my back"); a low-energy slip, trip or fall
+("tripped on the kerb, landed on my bum", "fell over on the stairs") is the *possible* flag
+``minor_fall``. Saddle numbness with a real ride or sit as its cause ("numb bum after a 3-hour
+ride", "from the bike seat"; not a simile, "like I'd been sitting on a saddle", and not with
+bladder or both-leg symptoms) is ``saddle_numbness_context``; tingling or numb toes or feet with
+tight shoes, laces or the cold is ``tingling_context``. Possible flags get one yes/no question.
+
+Leg symptoms (domain.md rule 2, ids from ``bot.domain.LEG_SYMPTOMS``): ``leg_pain`` (pain
+spreading into a leg: "sciatica", "pain down my leg", "shooting pain into my left leg");
+``below_knee`` (those symptoms in the calf, shin, foot, ankle or toes, or "below the knee");
+``pins_and_needles`` and ``numb_patch`` (in one leg or foot; both legs is the red flag
+``leg_weakness``); ``one_leg_weakness`` ("my left leg feels weak"; both legs, or a leg "getting
+weaker", stays ``leg_weakness``). Not "legs tired" or "sore legs".
 """
 
 from __future__ import annotations
@@ -99,10 +112,13 @@ class _Rule:
     fatigue: bool = False
     #: A temperature reading in group ``t`` that must be a fever.
     temp: bool = False
+    #: Whether ``needs`` may be met in the next sentence (else only in its own).
+    reach: bool = True
 
 
-def _r(flag: str, pattern: str, *needs: str, fatigue: bool = False, temp: bool = False) -> _Rule:
-    return _Rule(flag, re.compile(pattern), tuple(re.compile(n) for n in needs), fatigue, temp)
+def _r(flag: str, pattern: str, *needs: str, fatigue: bool = False, temp: bool = False,
+       reach: bool = True) -> _Rule:
+    return _Rule(flag, re.compile(pattern), tuple(re.compile(n) for n in needs), fatigue, temp, reach)
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -309,7 +325,8 @@ def _matches(rule: _Rule, s: str, lo: int, hi: int, question: bool, active: bool
         return False
     # What a symptom needs (the pain persists, the loss is unexplained) may come in the next
     # sentence: "Lost 5 kg. Not dieting."
-    if not all(n.search(s, lo, min(len(s), hi + NEEDS_REACH)) for n in rule.needs):
+    reach = min(len(s), hi + NEEDS_REACH) if rule.reach else hi
+    if not all(n.search(s, lo, reach) for n in rule.needs):
         return False
     for x in rule.pattern.finditer(s, lo, hi):
         sym = x.start("s") if "s" in rule.pattern.groupindex else x.start()
@@ -395,9 +412,10 @@ _BELOW_KNEE_RE = re.compile(
 )
 _ONE_LEG_PART = r"\b(?:leg|foot|toes?|calf|shin|ankle|thigh|heel|sole|hamstring)\b"
 _LEG_SYMPTOM_RULES: tuple[_Rule, ...] = (
-    _r("pins_and_needles", r"(?P<s>\b(?:tingl\w*|pins\s+and\s+needles|prickl\w*|buzzing|fizzing)\b)", _ONE_LEG_PART),
+    _r("pins_and_needles", r"(?P<s>\b(?:tingl\w*|pins\s+and\s+needles|prickl\w*|buzzing|fizzing)\b)", _ONE_LEG_PART,
+       reach=False),
     _r("numb_patch", r"(?P<s>\b(?:numb\w*|no\s+feeling|(?:can't|couldn't)\s+(?:really\s+)?feel|dead\s+feeling)\b)",
-       _ONE_LEG_PART),
+       _ONE_LEG_PART, reach=False),
     _r("one_leg_weakness", r"(?P<s>\bweakness\s+in\s+(?:my\s+|the\s+)?(?:left\s+|right\s+|one\s+)?(?:leg|foot|ankle))",
        fatigue=True),
     _r("one_leg_weakness", r"\b(?:(?:left|right|one)\s+|my\s+|the\s+)(?:leg|foot|ankle)\s+(?:(?:is|feels?|felt|went"

@@ -20,8 +20,15 @@ Where a number counts as pain (**design**):
   with no activity named ("sore at the end, 4/10") goes on an ``other`` activity.
 - Two different morning numbers (``pain 2/10... actually 8/10``, ``3/10, no wait 5``): the later
   is ``pain`` and the one before it ``pain_conflict``. A number marked "yesterday" / "last
-  night" only counts when nothing else is given, and so does one about a leg, knee, foot or
-  sciatica ("back 3/10 but sciatica 6/10" is 3; "sciatica 6/10" alone is 6).
+  night" only counts when nothing else is given, and so does one about a knee or another body
+  part ("knee 5/10" alone is 5).
+- A score about the leg (leg, thigh, calf, shin, foot, toes, sciatica) is the leg's own number,
+  ``leg``, never the back's nor a conflict with it: "back 3 leg 6", "sciatica 6/10", "calf 7/10
+  from my back". The word right before a score owns it when no other number stands between.
+- After a session: a second, different score in a clause after the session, when a morning score
+  came before it ("back 2, ran 30 min, pain 7"), is pain during that session, unless marked as
+  this morning, yesterday or a correction ("actually 5"); so is a score with "after" ("back was
+  6 after").
 """
 
 from __future__ import annotations
@@ -245,22 +252,30 @@ def _owner(m: str, c: Clause, pos: int) -> int | None:
         else:
             hi = x.start()
             break
-    seg_body = [p for p in body if lo <= p < hi]
-    seg_back = [p for p in back if lo <= p < hi]
+    seg_body = _within(body, lo, hi)
+    seg_back = _within(back, lo, hi)
     if bool(seg_body) != bool(seg_back):
         return _nearest(seg_body, pos) if seg_body else None
-    before = [(p, True) for p in body if p < pos] + [(p, False) for p in back if p < pos]
-    if before:
-        p, is_body = max(before)
-        if not _DIGIT_RE.search(m, p, pos):
-            return p if is_body else None
+    i, j = bisect_left(body, pos), bisect_left(back, pos)
+    b_before = body[i - 1] if i else -1
+    k_before = back[j - 1] if j else -1
+    p = max(b_before, k_before)
+    if p >= 0 and not _DIGIT_RE.search(m, p, pos):
+        return p if p == b_before else None
     if _dist(body, pos) < _dist(back, pos):
         return _nearest(body, pos)
     return None
 
 
+def _within(positions: list[int], lo: int, hi: int) -> list[int]:
+    return positions[bisect_left(positions, lo):bisect_left(positions, hi)]
+
+
 def _nearest(positions: list[int], pos: int) -> int:
-    return min(positions, key=lambda p: abs(p - pos))
+    """The nearest of some sorted positions."""
+    i = bisect_left(positions, pos)
+    near = positions[max(0, i - 1):i + 1]
+    return min(near, key=lambda p: abs(p - pos))
 
 
 #: Body words whose score is the leg's own number (domain.md rule 2): sciatica and the leg below the hip.

@@ -69,7 +69,7 @@ _PLAN_RE = re.compile(
 )
 
 _CORRECTION_RE = re.compile(
-    r"(?:^|[.!?\n;]\s*|,\s*)(?:(?:oh|oops|sorry|no|wait|hmm|er|erm|ah)\s*,?\s*)*(?:actually|correction|scratch\s+that)\b"
+    r"(?:^|[.!?\n;]\s*|,\s*)(?:(?:oh|oops|sorry|no|wait|hmm|er|erm|ah)\s*,?\s*){0,3}(?:actually|correction|scratch\s+that)\b"
     r"|\b(?:i\s+meant|meant\s+to\s+say|i\s+mean(?=\s+[0-9])|correction\s*:|sorry\s*,?\s*(?:it\s+was|i\s+meant|that\s+was"
     r"|should\s+(?:have\s+)?(?:said|read|be))|it\s+was\s+actually|actually\s+it\s+was|should\s+have\s+said"
     r"|should\s+read|ignore\s+(?:that|my\s+last|the\s+last)|typo|not\s+[0-9.]+\s*(?:mins?|minutes|k|km|miles?)?\s*,\s*"
