@@ -251,6 +251,8 @@ SAME_AS = [
     ("did today's plan", "suggested", 0),
     ("followed your plan, back 2", "suggested", 0),
     ("did what you suggested, a 20 min walk", "suggested", 1),
+    ("did the walk you suggested", "suggested", 1),
+    ("followed the routine you gave me", "suggested", 0),
     ("didn't do what you said, too sore", None, 0),
     ("same as yesterday?", None, 0),
     ("ran 5k", None, 1),

@@ -85,6 +85,8 @@ _SUGGESTED_RE = re.compile(
     r"(?:said|suggested|recommended|told\s+me|advised|prescribed|planned)"
     r"|(?:did|done|followed|completed|managed)\s+(?:the|your|today's|todays|my)\s+(?:\w+\s+)?"
     r"(?:session|plan|suggestion|workout|recommendation)(?:\s+(?:you|u)\s+(?:suggested|recommended|gave|set))?"
+    r"|(?:did|done|followed|completed|managed|tried)\s+(?:the|your|that|this)\s+(?:\w+\s+){0,3}?(?:you|u)\s+"
+    r"(?:suggested|recommended|said|set|gave\s+me|planned|prescribed)"
     r"|(?:did|done)\s+(?:it|that)\s+as\s+(?:suggested|planned|prescribed)|as\s+(?:you\s+)?suggested"
     r"|followed\s+(?:the\s+|your\s+)?(?:plan|advice|suggestion))\b"
 )
