@@ -16,7 +16,9 @@ Pipeline, each step linear in the length of the text with regexes compiled at im
    yesterday, another body part, planned or conditional).
 4. :mod:`bot.parse.activity`: activities, their numbers and effort, rest and negation.
 5. :mod:`bot.parse.pain`: morning pain (with ``pain_conflict``) and pain during each session.
-6. :mod:`bot.parse.flags`: red flags and leg pain, with negation and hypotheticals.
+6. :mod:`bot.parse.flags`: red flags, possible flags (graded triage) and leg symptoms, with
+   negation, hypotheticals and other people; the leg's own number comes from step 5.
+7. :mod:`bot.parse.signals`: worried, cleared by a professional, a correction, "same as".
 
 Each module's docstring documents its design choices (word -> pain table, ranges, tempo = hard,
 pilates = strength and yoga = other, "fine while running" = pain during 1...).
@@ -24,7 +26,7 @@ pilates = strength and yoga = other, "fine while running" = pain during 1...).
 
 from __future__ import annotations
 
-from bot.domain import RED_FLAGS, CheckIn
+from bot.domain import LEG_SYMPTOMS, CheckIn
 from bot.parse.activity import MAX_ACTIVITIES, Builder, extract, merge, to_activity
 from bot.parse.flags import Sentence
 from bot.parse.flags import read as read_flags
@@ -32,6 +34,7 @@ from bot.parse.pain import PainCand
 from bot.parse.pain import read as read_pain
 from bot.parse.patterns import Doc
 from bot.parse.quantity import scan
+from bot.parse.signals import read as read_signals
 from bot.parse.text import Clause, ClauseIndex, has_content, mark_clauses, normalise, split_clauses
 
 #: Longest text read; the rest is cut and ``truncated`` set.
@@ -70,18 +73,34 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
     pain = read_pain(found.masked, doc, index, acts.mentions_by_clause)
     _attach_during(acts.builders, pain.during)
     activities = tuple(to_activity(b) for b in merge(acts.builders))
-    flags, leg_pain = read_flags(s, doc, lambda: _sentences(clauses, acts.mentions_by_clause))
+    flags = read_flags(s, doc, lambda: _sentences(clauses, acts.mentions_by_clause))
+    said = read_signals(s)
     return CheckIn(
         pain=pain.pain,
         rested=acts.rest_cue and not activities,
         activities=activities,
-        red_flags=tuple(f for f in RED_FLAGS if f in flags) if flags else (),
-        # The leg's own number is read in a later step; here: whether leg symptoms were named.
-        leg_symptoms=("leg_pain",) if leg_pain else (),
+        red_flags=tuple(flags.flags),
+        leg_pain=pain.leg,
+        leg_symptoms=_leg_symptoms(flags.leg, pain.leg, pain.leg_below_knee),
+        possible_flags=tuple(flags.possible),
+        worried=said.worried,
+        cleared=said.cleared,
+        correction=said.correction,
+        same_as=said.same_as,
         text=raw,
         pain_conflict=pain.conflict,
         truncated=truncated,
     )
+
+
+def _leg_symptoms(found: list[str], leg_pain: float | None, below_knee: bool) -> tuple[str, ...]:
+    """A leg number says there is leg pain, even with no other leg words ("back 3 leg 6")."""
+    have = set(found)
+    if leg_pain is not None and leg_pain > 0:
+        have.add("leg_pain")
+        if below_knee:
+            have.add("below_knee")
+    return tuple(x for x in LEG_SYMPTOMS if x in have)
 
 
 def _attach_during(builders: list[Builder], during: list[PainCand]) -> None:

@@ -7,7 +7,7 @@ Kinds (**design** where marked):
   spin, peloton, rode, turbo, zwift), swim (pool, lengths, swam, aqua jogging),
   cross_trainer (elliptical, cross trainer, x-trainer).
 - strength: gym, weights, core, pilates, planks, bird dogs, glute bridges, squats, physio or
-  rehab exercises. **design**: pilates is strength (it trains the trunk muscles the strength
+  rehab exercises, kettlebells, body pump, core class, circuits, reformer, dumbbells, boot camp. **design**: pilates is strength (it trains the trunk muscles the strength
   nudge is about); yoga, stretching and mobility are ``other`` (they do not count as strength).
 - other: yoga, stretching, mobility, team and racket sports, rowing, HIIT, a generic "workout";
   also a duration nobody named ("3/10, 20 mins easy") and a session only known from "pain
@@ -24,6 +24,10 @@ Numbers go to the activity word in their part of the clause ("ran 20 min then 15
 is minutes when 10-300 ("walked 30"). Mentions of the same kind merge into one activity unless
 their numbers differ; a bare "run"/"walk" next to a walk/run session is part of it.
 
+Someone else's activity (``my husband did parkrun``, ``she swam 2k``; not ``my husband and I
+ran``) is not recorded, nor is a duration in a clause about driving, commuting, sitting,
+standing or work (``3 hours in the car``, ``sat at my desk 8 hours``). A ``0`` right after a
+pain word is a score, not "no" (``back 0 ran 90`` is a run).
 Negated (``didn't run``, ``skipped my run``, ``no run today``, ``couldn't run``, ``too sore to
 run``, ``instead of running``), planned (``will run tomorrow``, ``going for a run later``) and
 asked-about (``can I run?``) activities are not recorded; a negated one counts as a rest cue.
@@ -65,7 +69,9 @@ _MENTION_RE = Keyed(
     r"|glute\s+bridges?|bridges|clam\s*shells?|clams|squats?|lunges?|deadlifts?|kettlebells?"
     r"|resistance\s+bands?|band\s+work|bodyweight|circuits?|crossfit|mcgill(?:\s+big\s+3)?|curl\s+ups?"
     r"|sit\s+ups?|press\s+ups?|push\s+ups?|rehab(?:\s+exercises)?|physio\s+(?:exercises|routine|work|stuff)"
-    r"|exercises|calf\s+raises)"
+    r"|exercises|calf\s+raises|body\s*pump|les\s+mills|pump\s+class|core\s+class|barre|trx|strength\s+class"
+    r"|weights?\s+session|free\s+weights|dumbbells?|barbells?|leg\s+day|upper\s+body|boot\s*camp|reformer"
+    r"|gym\s+(?:session|workout|class))"
     r"|(?P<weak_strength>gym)"
     r"|(?P<other>yoga|stretch|stretches|stretched|stretching|mobility|foam\s+roll\w*|tennis|football|soccer"
     r"|climbing|bouldering|rowing|rowed|rower|erg|dance|danced|dancing|hiit|golf|squash|badminton|boxing"
@@ -81,7 +87,8 @@ _MENTION_RE = Keyed(
      "cycl", "rode", "rid", "mtb", "weight", "lift", "strength", "core", "pilates", "side", "plank", "bird",
      "dead", "glute", "bridge", "clam", "squat", "lunge", "deadlift", "kettlebell", "resistance", "band",
      "bodyweight", "circuit", "crossfit", "mcgill", "curl", "sit", "press", "push", "rehab", "physio", "calf",
-     "gym", "yoga", "stretch", "mobility", "foam", "tennis", "football", "soccer", "climbing", "bouldering",
+     "gym", "body", "les", "pump", "barre", "trx", "dumbbell", "barbell", "leg", "upper", "boot", "reformer",
+     "free", "yoga", "stretch", "mobility", "foam", "tennis", "football", "soccer", "climbing", "bouldering",
      "row", "erg", "danc", "hiit", "golf", "squash", "badminton", "boxing", "kayak", "paddle", "ski", "skat",
      "netball", "rugby", "hockey", "basketball", "volleyball", "workout", "hik", "stroll", "rambl", "wander",
      "parkrun", "tempo", "fartlek", "intervals", "hill", "sprints", "strides", "track", "rac", "long", "trail",
@@ -103,7 +110,7 @@ _RUN_EXCLUDE_AFTER_RE = re.compile(
 _NEG_BEFORE_RE = re.compile(
     r"\b(?:didn't|don't|couldn't|can't|won't|wasn't|weren't|haven't|hasn't|hadn't|isn't|no|not|never|without"
     r"|skipped|skip|skipping|missed|miss|cancelled|canceled|avoided|avoiding|instead\s+of|rather\s+than"
-    r"|unable\s+to|too\s+\w+\s+to|gave\s+up(?:\s+on)?|bailed(?:\s+on)?|postponed|0|hurts\s+to|painful\s+to"
+    r"|unable\s+to|too\s+\w+\s+to|gave\s+up(?:\s+on)?|bailed(?:\s+on)?|postponed|(?<!back\s)(?<!pain\s)(?<!is\s)(?<!at\s)(?<!was\s)(?<!level\s)(?<!score\s)0|hurts\s+to|painful\s+to"
     r"|struggled\s+to|struggling\s+to|(?:could|can)\s+(?:barely|hardly))\s+"
     r"(?:(?:go|going|get|got|do|doing|did|manage|managed|to|my|the|a|an|any|for|out|on|even|bother|feel|like"
     r"|up|able|be|been|with|today's|this|morning|morning's|usual|planned|scheduled|proper|much|really|i"
@@ -164,9 +171,12 @@ _REST_ALONE = frozenset({"nothing", "none", "nada", "zilch", "nothing really", "
 #: Clauses about pain, sitting or sleeping: their durations are not a session ("stiff for 20 min").
 _NOT_SESSION_RE = re.compile(
     r"\b(?:stiff\w*|sore\w*|pain\w*|hurt\w*|ache\w*|aching|achy|sat|sit|sitting|drove|drive|driving|desk"
+    r"|car|cars|train|trains|bus|coach|plane|commut\w*|travel\w*|journey|office|shift|on\s+my\s+feet|queue\w*"
+    r"|shopping|housework|cleaning|gardening|diy|work|worked|working|computer|laptop|screen|zoom|calls?|tv"
     r"|flight|flew|slept|sleep\w*|lying|lay|bed|meeting|standing|stood|woke|waking|numb\w*|tingl\w*"
     r"|fever|temperature|twinge\w*|niggl\w*)\b"
 )
+_LETTER_RE = re.compile(r"[a-z]")
 _KM_KINDS = frozenset({"run", "walk", "walk_run", "cycle", "swim", "cross_trainer", "other"})
 
 
@@ -272,6 +282,27 @@ def _excluded(m: str, doc: Doc, kind: str, start: int, end: int) -> bool:
     return False
 
 
+#: Someone else did it: "my husband did parkrun", "my friend ran a marathon", "she swam 2k".
+_OTHER_SUBJECT_RE = re.compile(
+    r"\b(?:(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:husband|wife|partner|friend|friends|mate|mates|son|daughter|kids?"
+    r"|children|boy|girl|boyfriend|girlfriend|bf|gf|fiance|fiancee|mum|mom|mother|dad|father|sister|brother|sibling"
+    r"|colleague|colleagues|boss|neighbour|neighbor|cousin|club|team|family|other\s+half|oh|hubby|missus|coach"
+    r"|parents?|dog)|(?:he|she|they|everyone|everybody|someone|somebody|nobody)(?:'s|'d)?)\b"
+)
+_SELF_AFTER_RE = re.compile(r"\b(?:i|i'm|i've|i'd|me|we|we've|myself|us)\b")
+
+
+def _someone_else(m: str, lo: int, pos: int) -> bool:
+    """The clause's subject before the activity is someone else, and not "my husband and I"."""
+    last: re.Match[str] | None = None
+    for o in _OTHER_SUBJECT_RE.finditer(m, max(lo, pos - 60), pos):
+        last = o
+    if last is None:
+        return False
+    between = m[last.end():pos]
+    return _SELF_AFTER_RE.search(between) is None and not re.match(r"\s*(?:and|&|\+)\s*(?:i|me)\b", between)
+
+
 def _mentions(m: str, doc: Doc, clauses: list[Clause],
               index: ClauseIndex) -> tuple[list[_Mention], set[tuple[int, int]], bool]:
     """Valid mentions; (clause, segment) pairs whose quantities are void; whether a negation was seen."""
@@ -295,6 +326,9 @@ def _mentions(m: str, doc: Doc, clauses: list[Clause],
         si = bisect_right(segs, x.start()) - 1
         seg_end = segs[si + 1] if si + 1 < len(segs) else c.end
         if _irrealis(c, segs[si], seg_end, x.start()):
+            void.add((ci, si))
+            continue
+        if _someone_else(m, c.start, x.start()):
             void.add((ci, si))
             continue
         if _negated(m, doc, c, x.start(), x.end()):
@@ -354,7 +388,9 @@ def _place_orphans(s: str, m: str, doc: Doc, clauses: list[Clause], orphans: lis
         no = skip.get(ci)
         if no is None:
             no = skip[ci] = bool(c.question or c.has("irr") or c.has("cond")
-                                 or _NOT_SESSION_RE.search(s, c.start, c.end))
+                                 or _NOT_SESSION_RE.search(s, c.start, c.end)
+                                 or (ci > 0 and clauses[ci - 1].sent == c.sent and not _LETTER_RE.search(m, c.start, c.end)
+                                     and _NOT_SESSION_RE.search(s, clauses[ci - 1].start, clauses[ci - 1].end)))
         if no:
             continue
         if _neg_before(m, doc, c.start, q.start):

@@ -10,13 +10,26 @@ matches a symptom phrase; the match does not count when
   or "if" / "any" in a question.
 
 Otherwise it counts. **design**: when in doubt about a real symptom report, flag it (a false
-alarm costs less than a miss): "numb bum after cycling" is flagged, and so is weakness in one
-leg. Tiredness words ("legs tired", "heavy legs", "legs felt weak on the hills") are not leg
-weakness when the sentence is about a session.
+alarm costs less than a miss). Tiredness words ("legs tired", "heavy legs", "legs felt weak on
+the hills") are not leg weakness when the sentence is about a session. History, medicines and
+accidents told of someone else ("my mum had breast cancer", "family history of", "my husband
+fell off his bike") are not the user's.
 
-``leg_pain`` (pain spreading into a leg; not a red flag by itself): "sciatica", "pain down my
-leg", "shooting pain into my left leg", "buttock and leg pain", tingling or numbness in one
-leg or foot. Not "legs tired" or "sore legs".
+Graded triage (domain.md rule 1): a fall counts as ``trauma`` at once when the sentence names a
+high-energy cause (vehicle, crash, ladder or height, down the stairs, off a bike or horse, at
+speed) or a blow to the spine itself ("landed on my back"); a low-energy slip, trip or fall
+("tripped on the kerb, landed on my bum", "fell over on the stairs") is the *possible* flag
+``minor_fall``. Saddle numbness with a real ride or sit as its cause ("numb bum after a 3-hour
+ride", "from the bike seat"; not a simile, "like I'd been sitting on a saddle", and not with
+bladder or both-leg symptoms) is ``saddle_numbness_context``; tingling or numb toes or feet with
+tight shoes, laces or the cold is ``tingling_context``. Possible flags get one yes/no question.
+
+Leg symptoms (domain.md rule 2, ids from ``bot.domain.LEG_SYMPTOMS``): ``leg_pain`` (pain
+spreading into a leg: "sciatica", "pain down my leg", "shooting pain into my left leg");
+``below_knee`` (those symptoms in the calf, shin, foot, ankle or toes, or "below the knee");
+``pins_and_needles`` and ``numb_patch`` (in one leg or foot; both legs is the red flag
+``leg_weakness``); ``one_leg_weakness`` ("my left leg feels weak"; both legs, or a leg "getting
+weaker", stays ``leg_weakness``). Not "legs tired" or "sore legs".
 """
 
 from __future__ import annotations
@@ -25,7 +38,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.domain import LEG_SYMPTOMS
 from bot.parse.patterns import Doc, Trigger
+from bot.red_flags import IDS as RED_FLAG_IDS
+from bot.red_flags import POSSIBLE
 
 #: How far past its sentence a rule's supporting words may stand (characters).
 NEEDS_REACH = 100
@@ -96,10 +112,13 @@ class _Rule:
     fatigue: bool = False
     #: A temperature reading in group ``t`` that must be a fever.
     temp: bool = False
+    #: Whether ``needs`` may be met in the next sentence (else only in its own).
+    reach: bool = True
 
 
-def _r(flag: str, pattern: str, *needs: str, fatigue: bool = False, temp: bool = False) -> _Rule:
-    return _Rule(flag, re.compile(pattern), tuple(re.compile(n) for n in needs), fatigue, temp)
+def _r(flag: str, pattern: str, *needs: str, fatigue: bool = False, temp: bool = False,
+       reach: bool = True) -> _Rule:
+    return _Rule(flag, re.compile(pattern), tuple(re.compile(n) for n in needs), fatigue, temp, reach)
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -158,10 +177,6 @@ _RULES: tuple[_Rule, ...] = (
                        r"|tiptoes?|tip\s+toes))"),
     _r("leg_weakness", r"\b(?:leg|legs|foot|feet)\s+(?:(?:is|are|has|have|been|seems?|feels?|keeps?)\s+){0,2}"
                        r"(?P<s>(?:getting|got|becoming|going|gone)\s+(?:weaker|weak|numb|number|floppy)|weaker)"),
-    _r("leg_weakness", r"(?P<s>\bweakness\s+in\s+(?:my\s+)?(?:left\s+|right\s+|one\s+)?(?:leg|foot|ankle))",
-       fatigue=True),
-    _r("leg_weakness", r"\b(?:left|right|one)\s+(?:leg|foot)\s+(?:is|feels?|felt|went|has\s+gone|seems)\s+"
-                       r"(?:(?:a\s+bit|quite|really|very|so)\s+)?(?P<s>weak|floppy)\b", fatigue=True),
     # fever
     _r("fever", r"(?P<s>\b(?:fever\w*|febrile|pyrexi\w*|high\s+temp\w*|chills|rigou?rs|night\s+sweats|cold\s+sweats"
                 r"|shivery|(?:shivers?|shivering)\s+and\s+(?:sweats?|sweating|hot)|(?:sweats?|sweating)\s+and"
@@ -215,13 +230,50 @@ _RULES: tuple[_Rule, ...] = (
                       r"weight\s+loss)\b"),
     _r("weight_loss", r"\b(?P<s>(?:lost|losing|lose|dropped|dropping|shed|shedding|down)\s+(?:(?:a\s+lot\s+of"
                       r"|a\s+bit\s+of|some|loads\s+of|lots\s+of|a\s+load\s+of|about|around|nearly|almost|over)\s+)?"
-                      r"(?:[0-9]+(?:\.[0-9]+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?|stone|st)\b|weight)"
+                      r"(?:(?:[0-9]+(?:\.[0-9]+)?|a|half\s+a|a\s+couple\s+of)\s*(?:kg|kgs|kilos?|lbs?|pounds?|stones?|st)\b|weight)"
                       r"|weight\s+loss|weight\s+(?:is\s+|has\s+been\s+)?(?:falling|dropping|coming)\s+off"
                       r"|weight\s+(?:keeps?|kept|is|has\s+been)\s+(?:falling|dropping|going\s+down|coming\s+off))",
        rf"\b{_UNEXPLAINED}\b"),
 )
 
+_CANCER = (r"(?:cancer|lymphoma|leuka?emia|myeloma|melanoma|sarcoma|carcinoma|malignan\w*|tumou?rs?"
+           r"|metasta\w*|secondaries)")
+_RULES += (
+    # history of cancer (the user's own; "my mum had breast cancer" is someone else's)
+    _r("cancer_history", rf"\b(?P<s>(?:history\s+of|hx\s+of|had|have|has|having|got|treated\s+for|treatment\s+for"
+                         rf"|survivor\s+of|survived|recovered\s+from|remission\s+(?:from|of)|diagnosed\s+with|beat"
+                         rf"|beaten|previous|past|chemo\s+for|surgery\s+for|radiotherapy\s+for|mastectomy\s+for)\s+"
+                         rf"(?:\w+\s+){{0,3}}?{_CANCER})\b"),
+    _r("cancer_history", rf"\b(?P<s>{_CANCER}\s+(?:survivor|patient|history|in\s+remission|treatment|years?\s+ago"
+                         r"|(?:[0-9]+\s+)?(?:years?|months?)\s+ago))\b"),
+    _r("cancer_history", r"\b(?P<s>in\s+remission|mastectomy|chemotherapy|chemo|radiotherapy|oncologist)\b"),
+    # long-term steroids
+    _r("steroids", r"\b(?P<s>(?:on|taking|take|takes|taken|been\s+on|using|prescribed|courses?\s+of)\s+(?:\w+\s+){0,3}?"
+                   r"(?:oral\s+)?(?:steroids?|prednisolone|prednisone|pred|dexamethasone|hydrocortisone"
+                   r"|corticosteroids?|methylprednisolone))\b(?!\s+(?:injection|jab|shot|cream|inhaler|spray))"),
+    _r("steroids", r"\b(?P<s>(?:steroids?|prednisolone|prednisone|dexamethasone|corticosteroids?)\s+(?:\w+\s+){0,3}?"
+                   r"(?:for\s+(?:years|months|ages|a\s+long\s+time|[0-9]+\s+(?:years?|months?))|long\s+term"
+                   r"|daily|every\s+day))"),
+    _r("steroids", r"\b(?P<s>long\s+term\s+(?:\w+\s+)?(?:steroids?|prednisolone|prednisone|corticosteroids?))"),
+    # osteoporosis
+    _r("osteoporosis", r"\b(?P<s>osteoporo\w*|osteopenia|thin(?:ning)?\s+bones|brittle\s+bones|weak\s+bones"
+                       r"|low\s+bone\s+(?:density|mass)|bone\s+density\s+(?:is\s+)?low|fragility\s+fractures?)\b"),
+)
+
+#: Someone else's history or accident: "my mum had breast cancer", "my husband fell off his bike".
+_OTHER_PERSON_RE = re.compile(
+    r"\b(?:(?:my|our|his|her|their|a)\s+(?:mum|mom|mother|dad|father|sister|brother|wife|husband|partner|friend"
+    r"|son|daughter|aunt|auntie|uncle|gran|granny|grandma|grandad|grandpa|grandmother|grandfather|family"
+    r"|colleague|boss|neighbour|neighbor|cousin|niece|nephew|kid|kids|child|children|mate|bf|gf|boyfriend"
+    r"|girlfriend|fiance|fiancee|dog|parents?|relatives?)|family|runs\s+in\s+(?:the|my)\s+family"
+    r"|(?:he|she|they)\s+(?:has|had|have|was|were|is|fell|came|got))\b"
+)
+_OTHER_FLAGS = frozenset({"cancer_history", "steroids", "osteoporosis", "trauma", "weight_loss", "fever"})
+
 _LEG_RULES: tuple[_Rule, ...] = (
+    _r("leg_pain", r"(?P<s>\b(?:pain|pains|ache|aching|burning|shooting|tingl\w*|pins\s+and\s+needles|numb\w*"
+                   r"|nerve\s+pain|it|sciatica)\b)(?:\s+\w+){0,3}?\s+(?:below|past|beyond|under)\s+(?:the|my)"
+                   r"\s+(?:left\s+|right\s+)?knees?\b"),
     _r("leg_pain", r"(?P<s>\bsciatic\w*)"),
     _r("leg_pain", r"(?P<s>\b(?:pain|pains|ache|aching|burning|shooting|tingl\w*|pins\s+and\s+needles|numb\w*"
                    r"|electric\w*|zings?|zinging|zapping|nerve\s+pain|throbbing)\b)(?:\s+\w+){0,3}?\s+(?:down|into"
@@ -273,7 +325,8 @@ def _matches(rule: _Rule, s: str, lo: int, hi: int, question: bool, active: bool
         return False
     # What a symptom needs (the pain persists, the loss is unexplained) may come in the next
     # sentence: "Lost 5 kg. Not dieting."
-    if not all(n.search(s, lo, min(len(s), hi + NEEDS_REACH)) for n in rule.needs):
+    reach = min(len(s), hi + NEEDS_REACH) if rule.reach else hi
+    if not all(n.search(s, lo, reach) for n in rule.needs):
         return False
     for x in rule.pattern.finditer(s, lo, hi):
         sym = x.start("s") if "s" in rule.pattern.groupindex else x.start()
@@ -281,9 +334,19 @@ def _matches(rule: _Rule, s: str, lo: int, hi: int, question: bool, active: bool
             continue
         if rule.temp and not _fever_reading(x.group("t")):
             continue
+        if rule.flag in _OTHER_FLAGS and _someone_else(s, lo, sym):
+            continue
         if not (_negated(s, lo, sym, x.end()) or _hypothetical(s, lo, sym, question)):
             return True
     return False
+
+
+def _someone_else(s: str, lo: int, sym: int) -> bool:
+    """A symptom told of someone else: "my mum had breast cancer" (no "but", "and I"... between)."""
+    last: re.Match[str] | None = None
+    for o in _OTHER_PERSON_RE.finditer(s, max(lo, sym - 60), sym + 1):
+        last = o
+    return last is not None and not _BREAKER_RE.search(s, last.end(), sym)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,29 +383,178 @@ _TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     "night_pain": (Trigger(["night", "wak", "woke", "sleep", "awake", "bed", "lying", "lie", "overnight", "kept",
                             "keep"]),),
     "weight_loss": (Trigger(["weight", "kg", "kilo", "lb", "pound", "stone", "st"]),),
+    "cancer_history": (Trigger(["cancer", "lymphoma", "leuk", "myeloma", "melanoma", "sarcoma", "carcinoma",
+                                "malignan", "tumor", "tumour", "metasta", "secondaries", "remission", "mastectomy",
+                                "chemo", "radiotherapy", "oncolog"]),),
+    "steroids": (Trigger(["steroid", "prednis", "pred", "dexameth", "hydrocort", "corticoster", "methylpred"]),),
+    "osteoporosis": (Trigger(["osteopo", "osteopen", "thin", "brittle", "weak", "bone", "fragility"]),),
     "leg_pain": (
         Trigger(["sciatic", "leg", "thigh", "calf", "calves", "foot", "feet", "toe", "radiat", "referr",
-                 "shooting", "hamstring", "shin", "knee", "buttock"]),
+                 "shooting", "hamstring", "shin", "knee", "buttock", "ankle", "heel", "sole"]),
         Trigger(["sciatic", "pain", "ache", "aching", "burning", "shooting", "tingl", "pins", "numb", "electric",
-                 "zing", "zap", "nerve", "throb", "radiat", "referr", "symptom"])),
+                 "zing", "zap", "nerve", "throb", "radiat", "referr", "symptom", "prickl", "buzz", "fizz", "no",
+                 "can't", "couldn't", "dead"])),
 }
 
 
-def read(s: str, doc: Doc, sentences: Callable[[], list[Sentence]]) -> tuple[tuple[str, ...], bool]:
-    """(red flag ids found, leg pain), read sentence by sentence (built only when needed)."""
+@dataclass(slots=True)
+class FlagReading:
+    """What :func:`read` found: red flags, possible flags and leg symptoms (ids, in table order)."""
+
+    flags: list[str]
+    possible: list[str]
+    leg: list[str]
+
+
+_BELOW_KNEE_RE = re.compile(
+    r"\b(?:calf|calves|shins?|foot|feet|ankles?|toes?|heels?|soles?|instep|below\s+(?:the|my)\s+knee"
+    r"|past\s+(?:the|my)\s+knee|under\s+(?:the|my)\s+knee)\b"
+)
+_ONE_LEG_PART = r"\b(?:leg|foot|toes?|calf|shin|ankle|thigh|heel|sole|hamstring)\b"
+_LEG_SYMPTOM_RULES: tuple[_Rule, ...] = (
+    _r("pins_and_needles", r"(?P<s>\b(?:tingl\w*|pins\s+and\s+needles|prickl\w*|buzzing|fizzing)\b)", _ONE_LEG_PART,
+       reach=False),
+    _r("numb_patch", r"(?P<s>\b(?:numb\w*|no\s+feeling|(?:can't|couldn't)\s+(?:really\s+)?feel|dead\s+feeling)\b)",
+       _ONE_LEG_PART, reach=False),
+    _r("one_leg_weakness", r"(?P<s>\bweakness\s+in\s+(?:my\s+|the\s+)?(?:left\s+|right\s+|one\s+)?(?:leg|foot|ankle))",
+       fatigue=True),
+    _r("one_leg_weakness", r"\b(?:(?:left|right|one)\s+|my\s+|the\s+)(?:leg|foot|ankle)\s+(?:(?:is|feels?|felt|went"
+                           r"|has\s+gone|seems|a\s+bit|quite|really|very|so)\s+){1,3}(?P<s>weak|floppy)\b", fatigue=True),
+)
+
+#: A low-energy slip, trip or fall: one yes/no question first (domain.md rule 1, graded triage).
+_LOW_ENERGY_RE = re.compile(
+    r"\b(?:slipped|slip|tripped|trip|stumbled|stumble|fell\s+over|fallen\s+over|fall\s+over|went\s+over"
+    r"|lost\s+my\s+footing|took\s+a\s+tumble|had\s+a\s+(?:little\s+|small\s+|minor\s+|silly\s+)?(?:fall|tumble|trip)"
+    r"|(?:little|small|minor|silly|slight)\s+(?:fall|tumble|slip|trip)|fell\s+on\s+(?:the\s+)?(?:ice|stairs|kerb"
+    r"|curb|pavement|grass|mud|floor|path|trail))\b"
+)
+#: What makes a fall high-energy, or a blow to the spine itself: an emergency at once.
+_HIGH_ENERGY_RE = re.compile(
+    r"\b(?:car|cars|van|bus|lorry|truck|vehicle|motorbike|motorcycle|motor\s+bike|scooter|horse|crash\w*|collision"
+    r"|collided|accident|rta|whiplash|rear\s+ended|hit\s+by|knocked\s+(?:over|down|off|out)|run\s+over|thrown"
+    r"|ladder|roof|scaffold\w*|height|from\s+(?:a|the)\s+(?:wall|tree|window|balcony|top)|off\s+(?:a|the|my)\s+"
+    r"(?:wall|tree|bike|bicycle|horse|ladder|roof)|down\s+(?:the|a|some)\s+(?:stairs|flight|steps|staircase|cliff"
+    r"|bank|slope)|flight\s+of\s+stairs|at\s+speed|high\s+speed|fast|landed\s+(?:\w+\s+)?on\s+my\s+(?:back|spine"
+    r"|head|neck|coccyx|tailbone)|(?:hard|heavily|badly)\s+on\s+my\s+back|on\s+my\s+(?:back|spine)\s+(?:hard|heavily)"
+    r"|hit\s+my\s+head|knocked\s+myself|blacked\s+out|unconscious|(?:bad|nasty|big|heavy|serious|hard|major"
+    r"|horrible|terrible)\s+(?:fall|tumble|spill|crash))\b"
+)
+_NO_FALL_RE = re.compile(
+    r"\b(?:didn't|did\s+not|without|never|nearly|almost|managed\s+not\s+to|but\s+not)\s+(?:\w+\s+)?(?:fall|fell|falling"
+    r"|go\s+down|hit\s+the\s+ground)|caught\s+myself|stayed\s+(?:up|upright|on\s+my\s+feet)|kept\s+my\s+(?:feet"
+    r"|balance)"
+)
+#: An obvious harmless cause of a numb bottom: a long ride, a bike seat (not "like sitting on a saddle").
+_SADDLE_CONTEXT_RE = re.compile(
+    r"\b(?:after|from|during|on|with)\s+(?:the\s+|a\s+|my\s+|that\s+)?"
+    r"(?:(?:long|[0-9.]+[\s-]*(?:hour|hr|h|mile|km|k)s?|big|hilly|\w+)\s+)?(?:ride|rides|riding|cycle|cycling|bike"
+    r"|bike\s+ride|spin|spin\s+class|turbo|sportive|saddle|bike\s+seat|seat|sit|sitting|drive|flight|trip|zwift"
+    r"|peloton)\b(?!\s+(?:area|region))|\b(?:saddle|bike\s+seat|seat)\s+(?:sore|soreness|is\s+(?:too\s+)?(?:hard|narrow|new))"
+    r"|\bnew\s+(?:saddle|bike\s+seat)\b|\b(?:cycling|riding|cycled|rode)\s+(?:for\s+)?[0-9.]+\s*(?:hours?|hrs?|h)\b"
+)
+#: Tingling or numb toes with an obvious harmless cause: tight shoes or laces, the cold.
+_TINGLE_SUBJECT_RE = re.compile(r"\b(?:toes?|foot|feet|forefoot|sole)\b")
+_TINGLE_CONTEXT_RE = re.compile(
+    r"\b(?:tight|tighter|tightly|too\s+tight|new)\s+(?:shoes?|trainers?|laces?|lacing|boots?|socks?|runners)"
+    r"|\b(?:shoes?|trainers?|laces?|boots?|socks?)\s+(?:were\s+|was\s+|are\s+|is\s+)?(?:too\s+|a\s+bit\s+|really\s+)?"
+    r"(?:tight|small|narrow|new)\b|\blaced\s+(?:\w+\s+)?(?:too\s+)?tight|\btied\s+(?:\w+\s+)?(?:too\s+)?tight"
+    r"|\b(?:cold|freezing|icy)\s+(?:weather|morning|run|feet|toes|out|day)|\bit\s+was\s+(?:freezing|so\s+cold|cold)"
+)
+_TINGLE_WORDS_RE = re.compile(r"\b(?:tingl\w*|pins\s+and\s+needles|numb\w*|prickl\w*)")
+
+
+def _found_unnegated(pattern: re.Pattern[str], s: str, lo: int, hi: int, question: bool) -> bool:
+    for x in pattern.finditer(s, lo, hi):
+        if not (_negated(s, lo, x.start(), x.end()) or _hypothetical(s, lo, x.start(), question)):
+            return True
+    return False
+
+
+_SIMILE_RE = re.compile(r"\b(?:like|as\s+if|as\s+though|feels?\s+as)\b")
+
+
+def _harmless_saddle(s: str, lo: int, hi: int) -> bool:
+    """A real ride or sit as the cause, not a simile ("like I've been sitting on a saddle")."""
+    for x in _SADDLE_CONTEXT_RE.finditer(s, lo, hi):
+        if not _SIMILE_RE.search(s, max(lo, x.start() - 30), x.start()):
+            return True
+    return False
+
+
+def _grade(here: set[str], s: str, sent: Sentence) -> set[str]:
+    """Possible flags of one sentence; flags given a harmless or low-energy context leave ``here``."""
+    lo, hi = sent.start, sent.end
+    possible: set[str] = set()
+    low = _LOW_ENERGY_RE.search(s, lo, hi)
+    if low and not _HIGH_ENERGY_RE.search(s, lo, hi):
+        if "trauma" in here:
+            here.discard("trauma")
+            possible.add("minor_fall")
+        elif not _NO_FALL_RE.search(s, lo, hi) and not _negated(s, lo, low.start(), low.end()) \
+                and not _hypothetical(s, lo, low.start(), sent.question) and not _someone_else(s, lo, low.start()):
+            possible.add("minor_fall")
+    if "saddle_numbness" in here and not here & {"bladder_bowel", "leg_weakness"} and _harmless_saddle(s, lo, hi):
+        here.discard("saddle_numbness")
+        possible.add("saddle_numbness_context")
+    if _TINGLE_CONTEXT_RE.search(s, lo, hi) and _TINGLE_SUBJECT_RE.search(s, lo, hi) \
+            and _found_unnegated(_TINGLE_WORDS_RE, s, lo, hi, sent.question):
+        here.discard("leg_weakness")
+        possible.add("tingling_context")
+    return possible
+
+
+_FALL_TRIGGER = Trigger(["slip", "trip", "stumbl", "fell", "fall", "went", "lost", "took", "had", "little", "small",
+                         "minor", "silly", "slight"])
+_TINGLE_TRIGGER = Trigger(["tight", "new", "shoe", "trainer", "lace", "boot", "sock", "cold", "freezing", "icy",
+                           "it", "laced", "tied"])
+
+
+def read(s: str, doc: Doc, sentences: Callable[[], list[Sentence]]) -> FlagReading:
+    """Red flags, possible flags and leg symptoms, read sentence by sentence (built only when needed)."""
     live = {flag for flag, ts in _TRIGGERS.items() if all(t.found(doc) for t in ts)}
-    if not live:
-        return (), False
-    flags: list[str] = []
-    leg = False
+    fall_words = _FALL_TRIGGER.found(doc)
+    if not live and not fall_words:
+        return FlagReading([], [], [])
+    flags: set[str] = set()
+    possible: set[str] = set()
+    leg: set[str] = set()
     for sent in sentences():
         here = {flag for flag in live if all(t.found(doc, sent.start, sent.end) for t in _TRIGGERS[flag])}
-        if not here:
+        if not here and not (fall_words and _FALL_TRIGGER.found(doc, sent.start, sent.end)):
             continue
-        for rule in _RULES:
-            if rule.flag in here and rule.flag not in flags \
-                    and _matches(rule, s, sent.start, sent.end, sent.question, sent.active):
-                flags.append(rule.flag)
-        if not leg and "leg_pain" in here:
-            leg = any(_matches(r, s, sent.start, sent.end, sent.question, sent.active) for r in _LEG_RULES)
-    return tuple(flags), leg
+        found = {rule.flag for rule in _RULES
+                 if rule.flag in here and _matches(rule, s, sent.start, sent.end, sent.question, sent.active)}
+        leg_here: set[str] = set()
+        if "leg_pain" in here:
+            if any(_matches(r, s, sent.start, sent.end, sent.question, sent.active) for r in _LEG_RULES):
+                leg_here.add("leg_pain")
+            for r in _LEG_SYMPTOM_RULES:
+                if r.flag not in leg_here and _matches(r, s, sent.start, sent.end, sent.question, sent.active):
+                    leg_here.add(r.flag)
+        if "leg_weakness" in here and "one_leg_weakness" not in leg_here:
+            if _matches(_LEG_SYMPTOM_RULES[2], s, sent.start, sent.end, sent.question, sent.active) \
+                    or _matches(_LEG_SYMPTOM_RULES[3], s, sent.start, sent.end, sent.question, sent.active):
+                leg_here.add("one_leg_weakness")
+        had_tingle_context = False
+        if found or fall_words or leg_here:
+            graded = _grade(found, s, sent) if (found or _FALL_TRIGGER.found(doc, sent.start, sent.end)
+                                                or _TINGLE_TRIGGER.found(doc, sent.start, sent.end)) else set()
+            had_tingle_context = "tingling_context" in graded
+            possible |= graded
+        if found & {"saddle_numbness", "leg_weakness"} or had_tingle_context:
+            # Both legs or the saddle: the red flag says it; a harmless cause: the question says it.
+            leg_here -= {"pins_and_needles", "numb_patch"}
+            if had_tingle_context:
+                leg_here -= {"leg_pain", "below_knee"}
+        if leg_here & {"leg_pain", "pins_and_needles", "numb_patch"} \
+                and _found_unnegated(_BELOW_KNEE_RE, s, sent.start, sent.end, sent.question):
+            leg_here.add("below_knee")
+        flags |= found
+        leg |= leg_here
+    possible = {p for p in possible if POSSIBLE[p] not in flags}
+    return FlagReading(
+        [f for f in RED_FLAG_IDS if f in flags],
+        [p for p in POSSIBLE if p in possible],
+        [x for x in LEG_SYMPTOMS if x in leg],
+    )

@@ -20,8 +20,15 @@ Where a number counts as pain (**design**):
   with no activity named ("sore at the end, 4/10") goes on an ``other`` activity.
 - Two different morning numbers (``pain 2/10... actually 8/10``, ``3/10, no wait 5``): the later
   is ``pain`` and the one before it ``pain_conflict``. A number marked "yesterday" / "last
-  night" only counts when nothing else is given, and so does one about a leg, knee, foot or
-  sciatica ("back 3/10 but sciatica 6/10" is 3; "sciatica 6/10" alone is 6).
+  night" only counts when nothing else is given, and so does one about a knee or another body
+  part ("knee 5/10" alone is 5).
+- A score about the leg (leg, thigh, calf, shin, foot, toes, sciatica) is the leg's own number,
+  ``leg``, never the back's nor a conflict with it: "back 3 leg 6", "sciatica 6/10", "calf 7/10
+  from my back". The word right before a score owns it when no other number stands between.
+- After a session: a second, different score in a clause after the session, when a morning score
+  came before it ("back 2, ran 30 min, pain 7"), is pain during that session, unless marked as
+  this morning, yesterday or a correction ("actually 5"); so is a score with "after" ("back was
+  6 after").
 """
 
 from __future__ import annotations
@@ -48,7 +55,8 @@ _SCALE_RE = Keyed(
     DIGITS,
 )
 _ANCHORS = (r"lower\s+back|back|pain|pains|lbp|sore|soreness|stiff|stiffness|ache|aching|achy|hurts|hurting"
-            r"|nrs|score|rating|rated|level|discomfort|it's|its|i'm|sciatica|leg\s+pain|leg|today|now")
+            r"|nrs|score|rating|rated|level|discomfort|it's|its|i'm|sciatica|leg\s+pain|leg|calf|calves|shins?|thighs?"
+            r"|today|now")
 _FILLERS = (r"is|was|'s|at|about|around|roughly|approx|approximately|maybe|probably|probs|prob|like|level|score"
             r"|today|now|currently|this|morning|still|only|just|down|up|to|feels|feel|feeling|felt|sitting"
             r"|of|a|an|i'd|say|would|be|pretty|hovering|rating|rated|my|the|tbh|honestly|reads|reading|sits"
@@ -58,7 +66,7 @@ _ANCHORED_RE = Keyed(
     rf"\b(?P<anc>{_ANCHORS})(?:'s)?(?:\s*[:=~]\s*|\s+-\s+|\s+)(?:(?:{_FILLERS})(?:\s*[:=~]\s*|\s+)){{0,4}}"
     rf"(?:between\s+(?P<ba>{_N})\s+and\s+(?P<bb>{_N})|{_PNUM}){_GUARD}",
     ["lower", "back", "pain", "lbp", "sore", "stiff", "ach", "hurt", "nrs", "score", "rat", "level", "discomfort",
-     "it", "i'm", "sciatica", "leg", "today", "now"],
+     "it", "i'm", "sciatica", "leg", "calf", "calves", "shin", "thigh", "today", "now"],
 )
 _LOOSE_RE = Keyed(rf"{_PNUM}(?:\s*(?:/|out\s+of|outta)\s*10)?{_GUARD}", DIGITS)
 #: "got back 5", "came back at 7": "back" as in returning, not the back.
@@ -110,6 +118,8 @@ class PainCand:
     during: bool = False
     #: 1 this morning, 0.5 said of yesterday, 0 about another body part.
     tier: float = 1.0
+    #: A score about the leg (or sciatica): the leg's own number, never the back's.
+    leg: bool = False
 
 
 @dataclass(slots=True)
@@ -117,6 +127,10 @@ class PainReading:
     pain: float | None
     conflict: float | None
     during: list[PainCand]
+    #: The leg's own number (the highest given), or None.
+    leg: float | None = None
+    #: A leg score given for the calf, shin, foot or toes.
+    leg_below_knee: bool = False
 
 
 def _value(a: str, b: str | None) -> float | None:
@@ -218,15 +232,19 @@ def _is_during(c: Clause, ci: int, pos: int, numeric: bool, prev_during: bool,
 _AND_RE = re.compile(r"\band\b|&|\+")
 
 
-def _about_body(m: str, c: Clause, pos: int) -> bool:
-    """Whether a score is about another body part: its own "and" part of the clause decides
-    ("3/10 in my back and 5/10 in my leg"), else the nearer of the two words."""
+def _owner(m: str, c: Clause, pos: int) -> int | None:
+    """Position of the body-part word a score is about (None: the back, or no body part named).
+
+    Its own "and" part of the clause decides ("3/10 in my back and 5/10 in my leg"); then a word
+    right before the score with no other number between ("back 3 leg 6", "calf 7/10 from my
+    back"); else the nearer of the two words.
+    """
     body = c.marks.get("body")
     if not body:
-        return False
+        return None
     back = c.marks.get("back")
     if not back:
-        return True
+        return _nearest(body, pos)
     lo, hi = c.start, c.end
     for x in _AND_RE.finditer(m, c.start, c.end):
         if x.end() <= pos:
@@ -234,11 +252,49 @@ def _about_body(m: str, c: Clause, pos: int) -> bool:
         else:
             hi = x.start()
             break
-    in_body = any(lo <= p < hi for p in body)
-    in_back = any(lo <= p < hi for p in back)
-    if in_body != in_back:
-        return in_body
-    return _dist(body, pos) < _dist(back, pos)
+    seg_body = _within(body, lo, hi)
+    seg_back = _within(back, lo, hi)
+    if bool(seg_body) != bool(seg_back):
+        return _nearest(seg_body, pos) if seg_body else None
+    i, j = bisect_left(body, pos), bisect_left(back, pos)
+    b_before = body[i - 1] if i else -1
+    k_before = back[j - 1] if j else -1
+    p = max(b_before, k_before)
+    if p >= 0 and not _DIGIT_RE.search(m, p, pos):
+        return p if p == b_before else None
+    if _dist(body, pos) < _dist(back, pos):
+        return _nearest(body, pos)
+    return None
+
+
+def _within(positions: list[int], lo: int, hi: int) -> list[int]:
+    return positions[bisect_left(positions, lo):bisect_left(positions, hi)]
+
+
+def _nearest(positions: list[int], pos: int) -> int:
+    """The nearest of some sorted positions."""
+    i = bisect_left(positions, pos)
+    near = positions[max(0, i - 1):i + 1]
+    return min(near, key=lambda p: abs(p - pos))
+
+
+#: Body words whose score is the leg's own number (domain.md rule 2): sciatica and the leg below the hip.
+_LEG_WORD_RE = re.compile(r"(?:legs?|calf|calves|shins?|foot|feet|thighs?|hamstrings?|toes?|sciatica)\b")
+
+
+def _about_body(m: str, c: Clause, pos: int) -> bool:
+    return _owner(m, c, pos) is not None
+
+
+_BELOW_KNEE_WORD_RE = re.compile(r"(?:calf|calves|shins?|foot|feet|toes?)\b")
+
+
+def _about_leg(m: str, c: Clause, pos: int) -> int:
+    """0: not about the leg; 1: about the leg; 2: about the leg below the knee ("calf 7/10")."""
+    p = _owner(m, c, pos)
+    if p is None or _LEG_WORD_RE.match(m, p) is None:
+        return 0
+    return 2 if _BELOW_KNEE_WORD_RE.match(m, p) else 1
 
 
 def _tier(m: str, c: Clause, pos: int) -> float:
@@ -300,6 +356,7 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
     words = _words(m, doc, index)
     cands: list[PainCand] = []
     prev_during = False
+    below_knee = False
     for ci, c in enumerate(index.clauses):
         kinds = c.marks
         if "cond" in kinds:
@@ -311,7 +368,10 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
             loose = own_during or (prev_during and "morning" not in kinds and "back" not in kinds)
             for pos, v in _clause_numbers(m, doc, c, nums or {}, loose).items():
                 during = _is_during(c, ci, pos, True, prev_during, mentions)
-                cands.append(PainCand(pos, ci, v, True, during, _tier(m, c, pos)))
+                tier = _tier(m, c, pos)
+                leg = _about_leg(m, c, pos) if tier == 0 else 0
+                below_knee = below_knee or (leg == 2 and v > 0)
+                cands.append(PainCand(pos, ci, v, True, during and not leg, tier, leg > 0))
         said_during = False
         if ci in words and not c.question and ("body" not in kinds or "back" in kinds):
             for pos, end, v in words[ci]:
@@ -324,8 +384,35 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
         prev_during = (own_during or said_during) and "morning" not in kinds
     if not cands:
         return PainReading(None, None, [])
-    pain, conflict = _choose([x for x in cands if not x.during])
-    return PainReading(pain, conflict, [x for x in cands if x.during])
+    _after_session(m, index, cands, mentions)
+    legs = [x.value for x in cands if x.leg]
+    pain, conflict = _choose([x for x in cands if not x.during and not x.leg])
+    return PainReading(pain, conflict, [x for x in cands if x.during], max(legs) if legs else None, below_knee)
+
+
+_CORRECTING_RE = re.compile(r"\b(?:actually|wait|sorry|mean|meant|correction|make\s+that|oops|rather|typo|i\s+said)\b")
+
+
+def _after_session(m: str, index: ClauseIndex, cands: list[PainCand], mentions: list[list[int]]) -> None:
+    """"back 2, ran 30 min, pain 7": a second, different score after a session is the session's.
+
+    Only when a morning score came before the session, the later one is in a clause of its own
+    after it, and nothing marks it as this morning, yesterday or a correction ("actually 5").
+    """
+    nums = sorted((x for x in cands if x.numeric and not x.during and not x.leg and x.tier == 1), key=lambda x: x.pos)
+    if len(nums) < 2:
+        return
+    first = nums[0]
+    acts = sorted(p for ps in mentions for p in ps)
+    for x in nums[1:]:
+        if x.clause == first.clause or x.value == first.value:
+            continue
+        c = index.clauses[x.clause]
+        if "morning" in c.marks or "past" in c.marks or _CORRECTING_RE.search(m, max(0, c.start - 12), x.pos):
+            continue
+        i = bisect_left(acts, first.pos + 1)
+        if i < len(acts) and acts[i] < c.start:
+            x.during = True
 
 
 def _choose(morning: list[PainCand]) -> tuple[float | None, float | None]:

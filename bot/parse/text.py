@@ -273,6 +273,7 @@ _CONTEXT_RE = Keyed(
     r"|(?:at|after)\s+(?:about\s+)?[0-9]+(?:\.[0-9]+)?\s*(?:k|km|mi|miles?|mins?|minutes?|m)"
     r"|in\s+the\s+(?:first|last|middle|final)|the\s+whole\s+(?:way|time|run|walk|session|ride|swim)"
     r"|throughout|the\s+entire\s+(?:run|walk|session|time)|afterwards|straight\s+after|right\s+after"
+    r"|after(?=\s*(?:[,.;!?)\n]|$|but\b|and\b|though\b))"
     r"|just\s+after|post\s*(?:run|walk|session))\b)"
     r"|(?P<weak>\b(?:felt|hurt|twinged?|twinges|niggled|no\s+issues|no\s+problems)\b)"
     r"|(?P<morning>\b(?:this\s+morning|this\s+am|woke|waking|wake\s+up|got\s+up|getting\s+up|out\s+of\s+bed"
