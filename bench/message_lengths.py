@@ -23,8 +23,8 @@ from scheduler.sim import SimTicker
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
 
-async def lengths_of(path: Path) -> list[tuple[int, str]]:
-    steps = read_script(path.read_text(encoding="utf-8").splitlines())
+async def lengths_of(path: Path, text: str) -> list[tuple[int, str]]:
+    steps = read_script(text.splitlines())
     out: list[tuple[int, str]] = []
 
     def emit(line: dict[str, Any]) -> None:
@@ -49,7 +49,7 @@ async def main(paths: list[Path]) -> None:
     everything: list[int] = []
     longest: tuple[int, str, str] = (0, "", "")
     for path in paths:
-        got = await lengths_of(path)
+        got = await lengths_of(path, path.read_text(encoding="utf-8"))
         sizes = [n for n, _ in got]
         everything += sizes
         top = max(got, default=(0, ""))
