@@ -50,24 +50,20 @@ def silent_since_checkin(uid: Any, before: Any, *, strict: bool = False) -> Any:
     ``before`` (strictly before, with ``strict``): there is such a question, and since it was sent
     no inbound message, no check-in written or changed, and no prompt marked answered.
 
-    One EXISTS per user: the latest such question is one lookup on ``ix_sent_user_kind_sent_at``
-    and each "nothing since" one on a (user_id, time) index (0006), all correlated, so a pass asks
-    it of thousands of users inside its one selection query."""
+    Per user row: the latest question is one backward step on ``ix_sent_user_kind_sent_at`` and each
+    "nothing since" one probe on a (user_id, time) index (0006), all correlated subqueries, so a pass
+    asks it of thousands of users inside its one selection query. (``before`` may be a column of the
+    query two levels up, the reminder's own row: hence ``correlate_except``.)"""
     p = SENT_T.alias("silence_p")
-    q = SENT_T.alias("silence_q")
     a = SENT_T.alias("silence_a")
-
-    def up_to(t: Any) -> Any:
-        return t.c.sent_at < before if strict else t.c.sent_at <= before
-
-    # ``before`` may be a column two queries up (the reminder's own row): correlate all but q.
-    latest = (select(func.max(q.c.sent_at)).where(q.c.user_id == p.c.user_id, q.c.kind == CHECKIN, up_to(q))
-              .correlate_except(q))
-    return exists().where(
-        p.c.user_id == uid, p.c.kind == CHECKIN, up_to(p), p.c.sent_at == latest.scalar_subquery(),
-        ~exists().where(INBOUND_T.c.user_id == p.c.user_id, INBOUND_T.c.at >= p.c.sent_at),
-        ~exists().where(CHECKIN_T.c.user_id == p.c.user_id, CHECKIN_T.c.updated_at >= p.c.sent_at),
-        ~exists().where(a.c.user_id == p.c.user_id, a.c.answered_at >= p.c.sent_at),
+    latest = (select(func.max(p.c.sent_at))
+              .where(p.c.user_id == uid, p.c.kind == CHECKIN, p.c.sent_at < before if strict else p.c.sent_at <= before)
+              .correlate_except(p).scalar_subquery())
+    return and_(
+        latest.is_not(None),
+        ~exists().where(INBOUND_T.c.user_id == uid, INBOUND_T.c.at >= latest),
+        ~exists().where(CHECKIN_T.c.user_id == uid, CHECKIN_T.c.updated_at >= latest),
+        ~exists().where(a.c.user_id == uid, a.c.answered_at >= latest),
     )
 
 
@@ -100,8 +96,10 @@ async def users_due(s: AsyncSession, day: date, zones: Mapping[str, Iterable[str
         cols: list[Any] = []
     else:
         silent = silent_since_checkin(u.c.id, silent_before)
-        asked = and_(u.c.days.contains(weekday), ~silent)
-        conds.append(or_(asked, silent) if offer_day else asked)
+        # On an offer day: (their day and not silent) or silent == their day or silent; the
+        # column says which, so the silence is worked out once per user, not twice.
+        conds.append(or_(u.c.days.contains(weekday), silent) if offer_day
+                     else and_(u.c.days.contains(weekday), ~silent))
         cols = [silent.label("silent")] if offer_day else []
     plat = _platform_filter(platforms)
     if plat is not None:
