@@ -295,9 +295,9 @@ def _print_table(lines: list[dict[str, Any]], zones: dict[str, str], default_tz:
     console = Console(width=None if sys.stdout.isatty() else 120, highlight=False, emoji=False)
     users = sorted({r.user for r in rows})
     for user in users:
-        t = Table(title=f"{title}: {user}", box=box.SIMPLE_HEAD,
+        t = Table(title=f"{title}: {user}", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
                   show_lines=True, expand=True, title_justify="left")
-        t.add_column("date", no_wrap=True, width=10)
+        t.add_column("date", no_wrap=True, width=9)
         t.add_column("user wrote", ratio=3)
         t.add_column("recorded", ratio=3)
         t.add_column("action", width=11)

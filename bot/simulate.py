@@ -171,7 +171,7 @@ def describe_checkin(ci: Mapping[str, Any]) -> str:
     if leg is not None and leg is not False:
         parts.append(f"leg {_num(leg)}/10" if isinstance(leg, int | float) else "leg pain")
     elif ci.get("leg_symptoms"):
-        parts.append("leg: " + ", ".join(s.replace("_", " ") for s in ci["leg_symptoms"]))
+        parts.append("leg pain" + (" (" + ", ".join(s.replace("_", " ") for s in legs) + ")" if legs else ""))
     if legs and leg is not None:
         parts.append("(" + ", ".join(s.replace("_", " ") for s in legs) + ")")
     for a in ci.get("activities") or []:

@@ -20,7 +20,8 @@ def test_a_check_in_in_words() -> None:
                                             "pain_during": 2}])) == "back 3/10; run 20 min easy pain 2 during"
     assert describe_checkin(ci(pain=3, leg_pain=6, leg_symptoms=["leg_pain", "below_knee"])) == \
         "back 3/10; leg 6/10; (below knee)"
-    assert describe_checkin(ci(leg_symptoms=["leg_pain"])) == "back 3/10; leg: leg pain"
+    assert describe_checkin(ci(leg_symptoms=["leg_pain"])) == "back 3/10; leg pain"
+    assert describe_checkin(ci(leg_symptoms=["leg_pain", "pins_needles"])) == "back 3/10; leg pain (pins needles)"
     assert describe_checkin(ci(leg_pain=True)) == "back 3/10; leg pain"
     assert describe_checkin(ci(activities=[{"kind": "run", "minutes": None, "km": 8}])) == "back 3/10; run 8 km"
     assert describe_checkin(ci(pain=None, rested=True)) == "rested"
