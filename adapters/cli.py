@@ -256,8 +256,11 @@ def simulate(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=f"JSON Lines script (format: {CONTRACTS})")],
     db: Annotated[str | None, typer.Option("--db", metavar="URL",
                                            help="database URL (default: a fresh temporary one)")] = None,
+    table: Annotated[bool, typer.Option("--table", help="print a day-by-day table for reading instead of "
+                                                        "JSON Lines")] = False,
 ) -> None:
-    """Replay a timestamped script through the real core on a simulated clock; print JSON Lines."""
+    """Replay a timestamped script through the real core on a simulated clock; print JSON Lines
+    (or, with --table, one row per user and day)."""
     from bot.simulate import SimulationError, read_script
 
     if not file.is_file():
@@ -269,13 +272,55 @@ def simulate(
     with tempfile.TemporaryDirectory(prefix="backcheck-sim-") as tmp:
         url = db or f"sqlite:///{tmp}/simulate.db"
         settings = _settings(database_url=url)
+        lines: list[dict[str, Any]] = []
         try:
-            asyncio.run(_simulate(settings, steps))
+            asyncio.run(_simulate(settings, steps, lines.append if table else None))
         except SimulationError as exc:
             raise BadInput(f"{file}: {exc}") from None
+    if table:
+        zones = {st.user: str(st.profile["timezone"]) for st in steps
+                 if st.profile and isinstance(st.profile.get("timezone"), str)}
+        _print_table(lines, zones, settings.default_timezone, title=file.name)
 
 
-async def _simulate(settings: Settings, steps: list[Any]) -> None:
+def _print_table(lines: list[dict[str, Any]], zones: dict[str, str], default_tz: str, *, title: str) -> None:
+    """The transcript as a rich table: wrapped to the terminal (100-120 columns read well; 120
+    when piped), colour only on a terminal (rich leaves it out otherwise, and honours NO_COLOR)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.simulate import day_rows
+
+    rows = day_rows(lines, {u: zones.get(u, default_tz) for u in {str(x["user"]) for x in lines}})
+    console = Console(width=None if sys.stdout.isatty() else 120, highlight=False, emoji=False)
+    users = sorted({r.user for r in rows})
+    for user in users:
+        t = Table(title=f"{title}: {user}", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  show_lines=True, expand=True, title_justify="left")
+        t.add_column("date", no_wrap=True, width=9)
+        t.add_column("user wrote", ratio=3)
+        t.add_column("recorded", ratio=3)
+        t.add_column("action", width=11)
+        t.add_column("min", width=7)
+        t.add_column("nudge", width=9)
+        t.add_column("reason", ratio=4)
+        for r in (x for x in rows if x.user == user):
+            flagged = "RED FLAG" in r.recorded or r.action.startswith("seek_care")
+            wrote = "\n".join(r.wrote) if r.wrote else "-"
+            # The morning question is implied on a day they answered; anything else is worth a note.
+            sent = [k for k in r.sent if k != "check-in"] if r.wrote else r.sent
+            if sent:
+                note = "(sent: " + ", ".join(sent) + ")"
+                wrote = f"{wrote}\n{note}" if r.wrote else f"- {note}"
+            t.add_row(f"{r.day:%a} {r.day:%m-%d}", wrote, r.recorded or "-", r.action.replace("_", "-") or "-",
+                      r.minutes or "-",
+                      r.nudge or "-", r.reason or "-", style="bold red" if flagged else None)
+        console.print(t)
+
+
+async def _simulate(settings: Settings, steps: list[Any],
+                    collect: Callable[[dict[str, Any]], None] | None = None) -> None:
     from bot.simulate import run_script
     from scheduler.sim import SimTicker
 
@@ -284,10 +329,11 @@ async def _simulate(settings: Settings, steps: list[Any]) -> None:
     def emit(obj: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
+    out = collect or emit
     # The real scheduler passes on the script's clock: check-ins and reminders at their due times.
-    ticker = SimTicker(store, settings, emit)
+    ticker = SimTicker(store, settings, out)
     try:
-        await run_script(Coach(store, settings), steps, emit, ticker=ticker)
+        await run_script(Coach(store, settings), steps, out, ticker=ticker)
     finally:
         await ticker.close()
         await store.close()

@@ -23,6 +23,22 @@ SAFETY = (
     "I'm a coach, not medical advice."
 )
 
+#: Instead of the daily question, twice a week, to a user who has said nothing for a week. Every
+#: choice is typed-answerable: "pause 14" is the pause command; any other reply is an ordinary
+#: message, and any message at all brings the daily question back.
+PAUSE_OFFER = (
+    "I haven't heard from you for a week, so I've stopped the daily check-in question. "
+    "Want a break? Reply 'pause 14' and I'll stay quiet for two weeks. "
+    "Or reply 'keep asking' (or just tell me how your back is) and the daily check-ins start again."
+)
+PAUSE_OFFER_CHOICES = ("pause 14", "keep asking")
+
+
+def pause_offer() -> list[Outgoing]:
+    """What a silent user gets on the pause-offer days instead of the check-in question."""
+    return [Outgoing(PAUSE_OFFER, PAUSE_OFFER_CHOICES)]
+
+
 def question() -> list[Outgoing]:
     """The check-in question, as Coach.checkin_prompt words it."""
     return [Outgoing(M.CHECKIN_QUESTION, M.CHECKIN_CHOICES)]

@@ -56,14 +56,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import prompts
 from bot.ports import Outgoing, PermanentFailure, Sender, TemporaryFailure, platform_of
 from bot.store import outbox
-from bot.store.outbox import CHECKIN, REMINDER, SAFETY
+from bot.store.outbox import CHECKIN, PAUSE_OFFER, REMINDER, SAFETY
 from bot.store.repo import Store
 from scheduler.limits import PlatformLimits, RateLimiter, WaitTooLong
 from scheduler.timing import as_utc, week_start
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CHECKIN", "MAX_ATTEMPTS", "REMINDER", "SAFETY", "DispatchReport", "Dispatcher", "Job", "utcnow"]
+__all__ = ["CHECKIN", "MAX_ATTEMPTS", "PAUSE_OFFER", "REMINDER", "SAFETY", "DispatchReport", "Dispatcher", "Job", "utcnow"]
 
 #: A failed prompt is tried again on later passes until it has had this many attempts in all.
 MAX_ATTEMPTS = 8
@@ -260,7 +260,9 @@ class Dispatcher:
         ])).items()}
         for c in riders:
             c.safety_row_id = got_safety.pop((c.job.user_id, week_start(c.job.local_date)), None)
-        await outbox.open_checkins(s, [(c.job.user_id, c.job.local_date) for c in claims])
+        # A pause offer is a question of its own: any reply to it is an ordinary message.
+        await outbox.open_checkins(s, [(c.job.user_id, c.job.local_date) for c in claims
+                                       if c.job.kind != PAUSE_OFFER])
         mine = {c.job.ident for c in claims}
         for j in jobs:
             if (j.user_id, j.local_date) in answered:
@@ -284,6 +286,8 @@ class Dispatcher:
         return await self._tx(tx)
 
     def _compose(self, c: _Claim) -> list[Outgoing]:
+        if c.job.kind == PAUSE_OFFER:
+            return prompts.pause_offer()
         return prompts.compose(prompts.question(), reminder=c.job.kind == REMINDER,
                                welcome_back=c.job.welcome_back, safety=c.safety_row_id is not None)
 

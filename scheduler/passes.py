@@ -22,14 +22,16 @@ from bot.config import Settings
 from bot.ports import Sender
 from bot.store import outbox
 from bot.store.repo import Store
-from scheduler.dispatch import CHECKIN, MAX_ATTEMPTS, REMINDER, Dispatcher, Job
+from scheduler.dispatch import CHECKIN, MAX_ATTEMPTS, PAUSE_OFFER, REMINDER, Dispatcher, Job
 from scheduler.senders import PacedSender
 from scheduler.timing import (
     CATCH_UP,
+    PAUSE_OFFER_DAYS,
     as_utc,
     occurrences,
     reminder_deadline,
     reminder_instant,
+    silent_before,
     weekday_id,
 )
 
@@ -69,7 +71,8 @@ class PassReport:
 
 async def select_checkins(store: Store, now: datetime, *, platforms: Iterable[str] | None = None,
                           window: timedelta = CATCH_UP, safety: bool = True) -> list[Job]:
-    """Check-ins due at ``now`` (within ``window`` of their due instant) and not yet claimed."""
+    """Check-ins due at ``now`` (within ``window`` of their due instant) and not yet claimed; for a
+    user silent for a week, instead, a pause offer on the pause-offer days (none on the others)."""
     now = as_utc(now)
     async with store.session() as s:
         by_date: dict[date, dict[str, dict[str, datetime]]] = defaultdict(lambda: defaultdict(dict))
@@ -81,14 +84,19 @@ async def select_checkins(store: Store, now: datetime, *, platforms: Iterable[st
                 log.warning("scheduler: users with an unusable time zone or time %r %r skipped", tz, hhmm)
         jobs: list[Job] = []
         for day, zones in sorted(by_date.items()):
-            rows = await outbox.users_due(s, day, zones, weekday_id(day), platforms=platforms)
-            for uid, key, tz, hhmm, paused_until, created_at in rows:
+            wd = weekday_id(day)
+            rows = await outbox.users_due(s, day, zones, wd, platforms=platforms, silent_before=silent_before(now),
+                                          offer_day=wd in PAUSE_OFFER_DAYS)
+            for uid, key, tz, hhmm, paused_until, created_at, silent in rows:
                 due = zones[tz][hhmm]
                 # Someone who signed up after today's time is not asked until their next day.
                 if created_at is not None and as_utc(created_at) > due:
                     continue
-                jobs.append(Job(int(uid), key, CHECKIN, day, due, due + window,
-                                welcome_back=paused_until is not None, safety=safety))
+                if silent:
+                    jobs.append(Job(int(uid), key, PAUSE_OFFER, day, due, due + window))
+                else:
+                    jobs.append(Job(int(uid), key, CHECKIN, day, due, due + window,
+                                    welcome_back=paused_until is not None, safety=safety))
     return jobs
 
 
@@ -113,14 +121,14 @@ async def select_reminders(store: Store, now: datetime, after: timedelta, *,
 
 async def select_retries(store: Store, now: datetime, *, platforms: Iterable[str] | None = None,
                          window: timedelta = CATCH_UP) -> list[Job]:
-    """Failed check-ins and reminders whose retry time has come, still inside their window."""
+    """Failed check-ins, reminders and pause offers whose retry time has come, inside their window."""
     now = as_utc(now)
     jobs: list[Job] = []
     async with store.session() as s:
         rows = await outbox.failed_prompts(s, now, now - window, MAX_ATTEMPTS, platforms=platforms)
     for rid, uid, day, kind, due_at, attempts, key, tz, paused_until in rows:
         due = as_utc(due_at)
-        deadline = due + window if kind == CHECKIN else reminder_deadline(due, tz, day, window)
+        deadline = due + window if kind != REMINDER else reminder_deadline(due, tz, day, window)
         if now < deadline:
             jobs.append(Job(int(uid), key, kind, day, due, deadline,
                             welcome_back=kind == CHECKIN and paused_until is not None,

@@ -20,7 +20,7 @@ from bot.store import outbox
 from bot.store.repo import Store
 from scheduler.dispatch import Dispatcher
 from scheduler.passes import run_pass
-from scheduler.timing import as_utc, checkin_instants, next_minute, reminder_instant
+from scheduler.timing import PAUSE_OFFER_DAYS, as_utc, checkin_instants, next_minute, reminder_instant
 
 
 async def _no_sleep(_: float) -> None:
@@ -78,7 +78,9 @@ class SimTicker:
         reminder_after = timedelta(minutes=self.settings.reminder_after_minutes)
         async with self.store.session() as s:
             for tz, hhmm, days in await outbox.prompt_schedules(s):
-                out.update(due for _, due in checkin_instants(tz, hhmm, days, after, until))
+                # A silent user's pause offers fall due at the check-in time on the offer days.
+                out.update(due for _, due in checkin_instants(tz, hhmm, ",".join([days, *PAUSE_OFFER_DAYS]),
+                                                              after, until))
             sent = await outbox.sent_checkins_since(s, after - reminder_after) if reminder_after else []
         for day, sent_at, tz in sent:
             at = reminder_instant(sent_at, tz, day, reminder_after)

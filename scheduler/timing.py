@@ -24,6 +24,11 @@ from bot.domain import DAYS
 CATCH_UP = timedelta(hours=3)
 #: Reminders go out strictly before this local time on the check-in's date.
 REMINDER_CUTOFF = time(21, 0)
+#: A user who has said nothing since a check-in question sent this long ago is *silent*: the daily
+#: question stops, and a pause offer goes out on PAUSE_OFFER_DAYS instead (docs/scheduler.md).
+SILENT_AFTER = timedelta(days=7)
+#: The days a silent user is asked whether to pause, at their check-in time: twice a week.
+PAUSE_OFFER_DAYS = ("mon", "thu")
 
 
 @lru_cache(maxsize=1024)
@@ -90,6 +95,13 @@ def checkin_instants(tz: str, hhmm: str, days: str | tuple[str, ...], start: dat
                 out.append((d, due))
         d += timedelta(days=1)
     return out
+
+
+def silent_before(now: datetime) -> datetime:
+    """A pass at ``now`` treats a user as silent if nothing came from them since a check-in
+    question sent at or before this instant: ``SILENT_AFTER`` ago plus the catch-up window, so a
+    question that went out late a week ago still counts, while yesterday's never does."""
+    return as_utc(now) - SILENT_AFTER + CATCH_UP
 
 
 def reminder_cutoff(tz: str, day: date) -> datetime:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from bot.config import Settings
 from bot.ports import Outgoing, PlatformLimits
-from bot.store.outbox import SENT_T, USER_T
+from bot.store.outbox import INBOUND_T, SENT_T, USER_T
 from bot.store.repo import Store
 from scheduler.passes import PassReport, run_pass
 
@@ -51,6 +51,23 @@ async def sent_rows(store: Store, kind: str | None = None) -> list[dict[str, Any
 async def user(store: Store, key: str) -> dict[str, Any]:
     async with store.session() as s:
         return dict((await s.execute(select(USER_T).where(USER_T.c.key == key))).one()._mapping)
+
+
+async def answer_all(store: Store) -> None:
+    """Every check-in question sent so far counts as answered when it was sent: for tests about
+    timing, not about the silence rules (which a never-answering user soon meets)."""
+    async with store.session() as s:
+        await s.execute(update(SENT_T).where(SENT_T.c.kind == "checkin", SENT_T.c.sent_at.is_not(None),
+                                             SENT_T.c.answered_at.is_(None))
+                        .values(answered_at=SENT_T.c.sent_at))
+
+
+async def say(store: Store, key: str, at: datetime, text: str = "hi") -> None:
+    """An inbound message from ``key`` at ``at``, stored as the core stores one it did not record
+    as a check-in: what the silence rules count as the user being there."""
+    async with store.session() as s:
+        uid = (await s.execute(select(USER_T.c.id).where(USER_T.c.key == key))).scalar_one()
+        await s.execute(insert(INBOUND_T).values(user_id=uid, at=at, text=text, handled_as="test"))
 
 
 class FakeTime:

@@ -13,19 +13,20 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, exists, or_, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, exists, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.state import REOPENS_FROM, State
 from bot.store.db import dialect_insert
-from bot.store.tables import CheckInRow, SentMessage, User
+from bot.store.tables import CheckInRow, InboundMessage, SentMessage, User
 
 SENT_T: Table = SentMessage.__table__  # type: ignore[attr-defined]
 USER_T: Table = User.__table__  # type: ignore[attr-defined]
 CHECKIN_T: Table = CheckInRow.__table__  # type: ignore[attr-defined]
+INBOUND_T: Table = InboundMessage.__table__  # type: ignore[attr-defined]
 
-#: Kinds of prompt rows.
-CHECKIN, REMINDER, SAFETY = "checkin", "reminder", "safety"
+#: Kinds of prompt rows. A pause offer replaces the check-in question for a silent user.
+CHECKIN, REMINDER, SAFETY, PAUSE_OFFER = "checkin", "reminder", "safety", "pause_offer"
 
 Row = Any
 
@@ -44,6 +45,28 @@ def _not_paused_on(day: Any) -> Any:
     return or_(USER_T.c.paused_until.is_(None), USER_T.c.paused_until <= day)
 
 
+def silent_since_checkin(uid: Any, before: Any, *, strict: bool = False) -> Any:
+    """True when the user has been silent since their latest check-in question sent at or before
+    ``before`` (strictly before, with ``strict``): there is such a question, and since it was sent
+    no inbound message, no check-in written or changed, and no prompt marked answered.
+
+    Per user row: the latest question is one backward step on ``ix_sent_user_kind_sent_at`` and each
+    "nothing since" one probe on a (user_id, time) index (0007), all correlated subqueries, so a pass
+    asks it of thousands of users inside its one selection query. (``before`` may be a column of the
+    query two levels up, the reminder's own row: hence ``correlate_except``.)"""
+    p = SENT_T.alias("silence_p")
+    a = SENT_T.alias("silence_a")
+    latest = (select(func.max(p.c.sent_at))
+              .where(p.c.user_id == uid, p.c.kind == CHECKIN, p.c.sent_at < before if strict else p.c.sent_at <= before)
+              .correlate_except(p).scalar_subquery())
+    return and_(
+        latest.is_not(None),
+        ~exists().where(INBOUND_T.c.user_id == uid, INBOUND_T.c.at >= latest),
+        ~exists().where(CHECKIN_T.c.user_id == uid, CHECKIN_T.c.updated_at >= latest),
+        ~exists().where(a.c.user_id == uid, a.c.answered_at >= latest),
+    )
+
+
 async def schedules(s: AsyncSession) -> list[tuple[str, str]]:
     """The distinct (time zone, check-in time) pairs: an index-only scan of ``ix_users_tz_time``."""
     return [(tz, hhmm) for tz, hhmm in (await s.execute(
@@ -51,30 +74,48 @@ async def schedules(s: AsyncSession) -> list[tuple[str, str]]:
 
 
 async def users_due(s: AsyncSession, day: date, zones: Mapping[str, Iterable[str]], weekday: str, *,
-                    platforms: Iterable[str] | None = None) -> list[Row]:
+                    platforms: Iterable[str] | None = None, silent_before: datetime | None = None,
+                    offer_day: bool = False) -> list[Row]:
     """Users of the (zone -> check-in times) pairs who are active, onboarded, not paused on
-    ``day``, check in on ``weekday``, and have neither a check-in claim nor a check-in for ``day``.
-    Rows: (id, key, timezone, checkin_time, paused_until, created_at)."""
+    ``day``, and have neither a check-in (or pause offer) claim nor a check-in for ``day``, and
+    are due something: a user *silent* since a check-in question sent at or before
+    ``silent_before`` (:func:`silent_since_checkin`) only a pause offer on an ``offer_day``, any
+    other user the check-in question on their ``weekday``s. Without ``silent_before`` nobody is
+    silent. Rows: (id, key, timezone, checkin_time, paused_until, created_at, silent)."""
     u = USER_T
     conds = [
         or_(*(and_(u.c.timezone == tz, u.c.checkin_time.in_(sorted(times))) for tz, times in zones.items())),
         u.c.status == "active", u.c.onboarded.is_(True), _not_paused_on(day),
-        u.c.days.contains(weekday),
-        ~exists().where(SENT_T.c.user_id == u.c.id, SENT_T.c.local_date == day, SENT_T.c.kind == CHECKIN),
+        ~exists().where(SENT_T.c.user_id == u.c.id, SENT_T.c.local_date == day,
+                        SENT_T.c.kind.in_((CHECKIN, PAUSE_OFFER))),
         ~exists().where(CHECKIN_T.c.user_id == u.c.id, CHECKIN_T.c.local_date == day),
     ]
+    if silent_before is None:
+        conds.append(u.c.days.contains(weekday))
+        silent: Any = False
+        cols: list[Any] = []
+    else:
+        silent = silent_since_checkin(u.c.id, silent_before)
+        # On an offer day: (their day and not silent) or silent == their day or silent; the
+        # column says which, so the silence is worked out once per user, not twice.
+        conds.append(or_(u.c.days.contains(weekday), silent) if offer_day
+                     else and_(u.c.days.contains(weekday), ~silent))
+        cols = [silent.label("silent")] if offer_day else []
     plat = _platform_filter(platforms)
     if plat is not None:
         conds.append(plat)
-    q = select(u.c.id, u.c.key, u.c.timezone, u.c.checkin_time, u.c.paused_until, u.c.created_at).where(*conds)
-    return list((await s.execute(q)).all())
+    q = select(u.c.id, u.c.key, u.c.timezone, u.c.checkin_time, u.c.paused_until, u.c.created_at,
+               *cols).where(*conds)
+    rows = (await s.execute(q)).all()
+    return [(*r[:6], bool(r[6]) if cols else False) for r in rows]
 
 
 async def unanswered_checkins(s: AsyncSession, sent_before: datetime, sent_after: datetime, *,
                               platforms: Iterable[str] | None = None) -> list[Row]:
     """Check-in prompts sent in (``sent_after``, ``sent_before``], unanswered, with no reminder yet,
-    to active, not paused users who want reminders. Rows: (user_id, local_date, sent_at, key,
-    timezone)."""
+    to active, not paused users who want reminders and did answer something since the check-in
+    question before this one (two unanswered check-in days in a row: no reminder). Rows:
+    (user_id, local_date, sent_at, key, timezone)."""
     s2 = SENT_T.alias("r")
     u = USER_T
     conds = [
@@ -84,6 +125,7 @@ async def unanswered_checkins(s: AsyncSession, sent_before: datetime, sent_after
         ~exists().where(s2.c.user_id == SENT_T.c.user_id, s2.c.local_date == SENT_T.c.local_date,
                         s2.c.kind == REMINDER),
         ~exists().where(CHECKIN_T.c.user_id == SENT_T.c.user_id, CHECKIN_T.c.local_date == SENT_T.c.local_date),
+        ~silent_since_checkin(SENT_T.c.user_id, SENT_T.c.sent_at, strict=True),
     ]
     plat = _platform_filter(platforms)
     if plat is not None:
@@ -95,11 +137,11 @@ async def unanswered_checkins(s: AsyncSession, sent_before: datetime, sent_after
 
 async def failed_prompts(s: AsyncSession, now: datetime, due_after: datetime, max_attempts: int, *,
                          platforms: Iterable[str] | None = None) -> list[Row]:
-    """Failed check-ins and reminders due to be tried again, to active, not paused users. Rows:
+    """Failed check-ins, reminders and pause offers due to be tried again, to active, not paused users. Rows:
     (id, user_id, local_date, kind, due_at, attempts, key, timezone, paused_until)."""
     u = USER_T
     conds = [
-        SENT_T.c.status == "failed", SENT_T.c.kind.in_((CHECKIN, REMINDER)), SENT_T.c.attempts < max_attempts,
+        SENT_T.c.status == "failed", SENT_T.c.kind.in_((CHECKIN, REMINDER, PAUSE_OFFER)), SENT_T.c.attempts < max_attempts,
         or_(SENT_T.c.next_attempt_at.is_(None), SENT_T.c.next_attempt_at <= now),
         SENT_T.c.due_at > due_after, u.c.status == "active", _not_paused_on(SENT_T.c.local_date),
     ]

@@ -57,7 +57,11 @@ class User(SQLModel, table=True):
 
 class CheckInRow(SQLModel, table=True):
     __tablename__ = "checkins"
-    __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_checkin_user_date"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date", name="uq_checkin_user_date"),
+        # The scheduler's silence rules: a user's latest check-in change (0007).
+        Index("ix_checkins_user_updated", "user_id", "updated_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
@@ -121,6 +125,9 @@ class SentMessage(SQLModel, table=True):
         Index("ix_sent_status", "status"),
         # Reminder selection: sent check-ins by send time (0002).
         Index("ix_sent_kind_sent_at", "kind", "sent_at"),
+        # The silence rules: a user's latest sent check-in, latest answer (0007).
+        Index("ix_sent_user_kind_sent_at", "user_id", "kind", "sent_at"),
+        Index("ix_sent_user_answered", "user_id", "answered_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,6 +155,8 @@ class InboundMessage(SQLModel, table=True):
     parser could not read), so nothing a user says is lost; export and delete cover it."""
 
     __tablename__ = "inbound_messages"
+    #: The scheduler's silence rules: a user's latest message (0007).
+    __table_args__ = (Index("ix_inbound_user_at", "user_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)

@@ -1,0 +1,256 @@
+"""The six persona diaries of docs/examples/, replayed through ``simulate`` (the real core and the real
+scheduler on the simulated clock), with the lines a clinician would check.
+
+Plain tests hold today and must keep holding. Tests marked xfail are what issue 8's model fixes
+(in progress elsewhere) should make true; each says in plain words what it expects, and turns green
+(XPASS) when the model lands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+from bot import prompts
+from bot.config import Settings
+from bot.conversation import Coach
+from bot.simulate import day_rows, read_script, run_script
+from bot.store.repo import Store
+from scheduler.sim import SimTicker
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+PERSONAS = {
+    "follows-advice": "maya", "ignores-advice": "dev", "rests-out-of-fear": "lena",
+    "worsening": "tom", "leg-pain": "sam", "distance-runner": "ana",
+}
+MODEL_FIX = pytest.mark.xfail(strict=False, reason="issue 8: model fix in progress")
+RUNNING = ("run", "walk_run")
+
+Line = dict[str, Any]
+
+
+def replay(path: Path, db: Path) -> list[Line]:
+    """What ``backcheck simulate FILE`` prints, as dicts."""
+    out: list[Line] = []
+    steps = read_script(path.read_text().splitlines())
+
+    async def go() -> None:
+        url = f"sqlite:///{db}"
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+        store = Store(url)
+        await store.migrate()
+        ticker = SimTicker(store, settings, out.append)
+        try:
+            await run_script(Coach(store, settings), steps, out.append,
+                             ticker=ticker)
+        finally:
+            await ticker.close()
+            await store.close()
+
+    asyncio.run(go())
+    return out
+
+
+@pytest.fixture(scope="module")
+def transcripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Line]]:
+    base = tmp_path_factory.mktemp("personas")
+    return {name: replay(EXAMPLES / f"{name}.jsonl", base / f"{name}.db") for name in PERSONAS}
+
+
+def days(lines: list[Line]) -> list[tuple[Line, Line]]:
+    """(inbound check-in line, its recommendation) per recorded check-in."""
+    out: list[tuple[Line, Line]] = []
+    last: Line | None = None
+    for ln in lines:
+        if ln["dir"] == "in":
+            last = ln if "checkin" in ln else None
+        elif ln["recommendation"] and last is not None:
+            out.append((last, ln["recommendation"]))
+            last = None
+    return out
+
+
+def scheduled_per_day(lines: list[Line], tz: str = "Europe/London") -> Counter[date]:
+    """Messages the scheduler sent (not replies), per local date."""
+    replies = {ln["at"] for ln in lines if ln["dir"] == "in"}
+    return Counter(datetime.fromisoformat(ln["at"]).astimezone(ZoneInfo(tz)).date()
+                   for ln in lines if ln["dir"] == "out" and ln["at"] not in replies)
+
+
+# --- every diary ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_each_diary_has_a_profile_and_two_to_six_weeks(name: str) -> None:
+    steps = read_script((EXAMPLES / f"{name}.jsonl").read_text().splitlines())
+    assert steps[0].profile is not None and steps[0].user == PERSONAS[name]
+    span = (steps[-1].at - steps[0].at).days
+    assert 14 <= span <= 42, span
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_each_diary_replays_and_every_check_in_gets_advice(name: str, transcripts: dict[str, list[Line]]) -> None:
+    lines = transcripts[name]
+    ins = [ln for ln in lines if ln["dir"] == "in"]
+    assert ins and all("checkin" in ln for ln in ins), [ln["text"] for ln in ins if "checkin" not in ln]
+    recos = days(lines)
+    assert len(recos) == len(ins)
+    for _, r in recos:
+        assert r["reason"] and 0 <= r["run_minutes"] <= r["minutes"]
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_never_a_run_on_a_day_with_a_red_flag(name: str, transcripts: dict[str, list[Line]]) -> None:
+    for ln, r in days(transcripts[name]):
+        if ln["checkin"]["red_flags"]:
+            assert r["action"] == "seek_care" and r["run_minutes"] == 0, (ln["text"], r)
+
+
+def test_the_red_flag_day_in_the_worsening_diary_is_seen(transcripts: dict[str, list[Line]]) -> None:
+    """The worsening diary ends with unexplained weight loss and night pain: that day is a red flag."""
+    last, r = days(transcripts["worsening"])[-1]
+    assert "weight_loss" in last["checkin"]["red_flags"] and r["action"] == "seek_care"
+
+
+@pytest.mark.parametrize("name", ["follows-advice", "ignores-advice", "rests-out-of-fear", "distance-runner"])
+def test_no_seek_care_for_ordinary_soreness(name: str, transcripts: dict[str, list[Line]]) -> None:
+    assert not [ln["text"] for ln, r in days(transcripts[name]) if r["action"] == "seek_care"]
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_table_has_a_row_for_every_day(name: str, transcripts: dict[str, list[Line]]) -> None:
+    lines = transcripts[name]
+    rows = day_rows(lines, {PERSONAS[name]: "Europe/London"})
+    first, last = rows[0].day, rows[-1].day
+    assert [r.day.toordinal() for r in rows] == list(range(first.toordinal(), last.toordinal() + 1))
+    recorded = {ln["checkin"]["date"] for ln, _ in days(lines)}
+    assert {r.day.isoformat() for r in rows if r.action} == recorded
+    assert all(r.recorded for r in rows if r.wrote)
+
+
+@pytest.mark.parametrize("name", ["follows-advice", "leg-pain"])
+def test_backcheck_simulate_table_prints_every_day_plainly_when_piped(name: str) -> None:
+    res = CliRunner().invoke(app, ["simulate", "--table", str(EXAMPLES / f"{name}.jsonl")])
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert "\x1b[" not in out  # no colour codes in a pipe
+    assert max(len(s) for s in out.splitlines()) <= 120
+    steps = [st for st in read_script((EXAMPLES / f"{name}.jsonl").read_text().splitlines()) if st.text]
+    d = steps[0].at.date()
+    while d <= steps[-1].at.date():
+        assert f"{d:%a} {d:%m-%d}" in out, d
+        d = date.fromordinal(d.toordinal() + 1)
+    for head in ("date", "user wrote", "recorded", "action", "min", "nudge", "reason"):
+        assert head in out
+
+
+def test_json_lines_stay_the_default_output() -> None:
+    res = CliRunner().invoke(app, ["simulate", str(EXAMPLES / "leg-pain.jsonl")])
+    assert res.exit_code == 0
+    assert all(json.loads(s)["user"] == "sam" for s in res.output.splitlines())
+
+
+# --- the silent stretch: message counts per day --------------------------------------------------
+
+
+def test_the_silent_diary_gets_at_most_one_message_a_day_and_then_two_a_week(
+        transcripts: dict[str, list[Line]]) -> None:
+    """maya answers for two weeks, says nothing from Tue 15 Dec to Thu 31 Dec, writes again on 1 Jan."""
+    per_day = scheduled_per_day(transcripts["follows-advice"])
+    silent = [date(2026, 12, d) for d in range(15, 32)]
+    counts = [per_day[d] for d in silent]
+    # Day 1: question + reminder; days 2-7: the question alone; then pause offers on Mon and Thu.
+    assert counts[:7] == [2, 1, 1, 1, 1, 1, 1]
+    offers = [d for d in silent[7:] if per_day[d]]
+    assert offers == [date(2026, 12, 24), date(2026, 12, 28), date(2026, 12, 31)]
+    assert {d.strftime("%a") for d in offers} <= {"Mon", "Thu"}
+    assert sum(counts) == 11  # was 34 (two a day) before the silence rules
+    texts = [ln["text"] for ln in transcripts["follows-advice"]
+             if ln["dir"] == "out" and ln["at"].startswith("2026-12-24")]
+    assert texts == [prompts.PAUSE_OFFER]
+    # The reply on 1 Jan brings the daily question back the next morning.
+    assert per_day[date(2027, 1, 2)] == 1
+
+
+def test_persona_users_who_answer_daily_get_one_scheduled_message_a_day(
+        transcripts: dict[str, list[Line]]) -> None:
+    for name in ("ignores-advice", "rests-out-of-fear", "worsening", "distance-runner"):
+        per_day = scheduled_per_day(transcripts[name])
+        assert set(per_day.values()) == {1}, (name, per_day)
+
+
+# --- what holds today for the personas -----------------------------------------------------------
+
+
+def test_resting_out_of_fear_gets_keep_moving_within_the_week(transcripts: dict[str, list[Line]]) -> None:
+    first_week = days(transcripts["rests-out-of-fear"])[:7]
+    assert sum("keep_moving" in r["nudges"] for _, r in first_week) >= 3
+    assert all(r["action"] not in ("rest",) for _, r in first_week)
+
+
+def test_overrunning_is_never_rewarded_with_longer_runs(transcripts: dict[str, list[Line]]) -> None:
+    """dev runs 35-45 minutes a day when 20 is comfortable: the advice never goes past 25."""
+    assert max(r["run_minutes"] for _, r in days(transcripts["ignores-advice"])) <= 25
+
+
+# --- what the model fixes of issue 8 should make true (xfail until they land) ---------------------
+
+
+@MODEL_FIX
+def test_leg_pain_is_recorded_as_its_own_number(transcripts: dict[str, list[Line]]) -> None:
+    """'back 3, pain down my left calf 6/10' is back pain 3 and leg pain 6 (a number, not a yes)."""
+    ci = days(transcripts["leg-pain"])[0][0]["checkin"]
+    assert ci["pain"] == 3 and ci["leg_pain"] == 6
+
+
+@MODEL_FIX
+def test_leg_pain_of_5_or_more_means_no_running_and_a_referral(transcripts: dict[str, list[Line]]) -> None:
+    """While leg pain down the calf is 5/10 or more: no running suggested, and advice to see a GP or
+    physio (domain.md, refer: leg symptoms)."""
+    first_days = days(transcripts["leg-pain"])[:5]  # leg 6, 6, 5, 5, 5
+    assert all(r["action"] not in RUNNING and r["run_minutes"] == 0 for _, r in first_days)
+    assert any(r["refer"] for _, r in first_days)
+
+
+@MODEL_FIX
+def test_weakness_in_one_foot_stops_running_and_refers(transcripts: dict[str, list[Line]]) -> None:
+    """'my left foot is weak, it slaps when I walk' (one leg): refer, no running."""
+    _, r = days(transcripts["leg-pain"])[-1]
+    assert r["action"] not in RUNNING and (r["refer"] or r["action"] == "seek_care")
+
+
+@MODEL_FIX
+def test_runs_logged_in_km_count_as_running(transcripts: dict[str, list[Line]]) -> None:
+    """'8k easy' is a run of about 8 km with its running time estimated, so it counts toward the
+    runner's tolerance (not a run of unknown length)."""
+    ci = days(transcripts["distance-runner"])[0][0]["checkin"]
+    run = ci["activities"][0]
+    assert run["kind"] == "run" and run["km"] == 8 and (run["run_minutes"] or run["minutes"] or 0) >= 30
+
+
+@MODEL_FIX
+def test_a_distance_runner_running_without_pain_is_offered_runs(transcripts: dict[str, list[Line]]) -> None:
+    """ana runs 4-5 times a week in km with back 2-3/10: once the km count, her plan includes runs
+    most weeks instead of a strength session on nearly every day."""
+    recos = [r for _, r in days(transcripts["distance-runner"])]
+    assert sum(r["action"] == "run" for r in recos) >= 4
+
+
+@MODEL_FIX
+def test_pain_creeping_up_while_easing_off_refers(transcripts: dict[str, list[Line]]) -> None:
+    """tom's back goes 2 -> 6 over three weeks while he runs less and less: by the third week the
+    advice includes seeing a GP or physio (domain.md, refer: not improving), and running is not
+    held at more than he managed lately."""
+    recos = days(transcripts["worsening"])
+    third_week = [r for _, r in recos[14:21]]
+    assert any(r["refer"] for r in third_week)
+    assert all(r["run_minutes"] <= 15 for r in third_week)
