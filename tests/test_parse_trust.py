@@ -313,6 +313,11 @@ NOT_DONE = [
     "2 hour train commute",
     "standing all day at work, 9 hours",
     "drove for 4 hours",
+    "hubby cycled 50k",
+    "the kids swam at the leisure centre",
+    "maybe a walk later",
+    "run planned for saturday",
+    "30 min drive",
 ]
 
 
@@ -328,7 +333,17 @@ DONE = [
     ("walked the dog with my daughter, 40 min", "walk"),
     ("my friend was ill so I ran alone, 30 min", "run"),
     ("drove to the park then ran 20 min", "run"),
+    ("hubby was ill so I cycled 40 min alone", "cycle"),
+    ("dog walk 30 min", "walk"),
+    ("ran with a friend, 5k", "run"),
+    ("ran later than usual, 30 min", "run"),
 ]
+
+
+def test_sofa_hours_are_rest() -> None:
+    ci = parse("2 hours on the sofa")
+    assert ci.activities == ()
+    assert ci.rested
 
 
 @pytest.mark.parametrize(("text", "kind"), DONE)

@@ -286,7 +286,8 @@ _CONTEXT_RE = Keyed(
     r"|urine|poo|toilet|sleep|slept|stomach|tummy|chest|heart|lungs?|breathing|glutes?|it\s+band|sciatica)\b)"
     r"|(?P<back>\b(?:back|lower\s+back|lumbar|spine|lbp)\b)"
     r"|(?P<irr>\b(?:will|i'll|we'll|going\s+to|gonna|going\s+for\s+an?|planning|plan\s+to|plan\s+is|hope\s+to"
-    r"|hoping|want\s+to|wanna|would\s+like|tomorrow|tonight|later\s+(?:today|on)|next\s+(?:time|week)"
+    r"|hoping|want\s+to|wanna|would\s+like|tomorrow|tonight|later(?!\s+(?:in|that|than))|next\s+(?:time|week)"
+    r"|(?:planned|scheduled|booked(?:\s+in)?|pencilled\s+in)\s+for"
     r"|should\s+i|can\s+i|could\s+i|shall\s+i|may\s+i|is\s+it\s+(?:ok|safe|fine|wise|alright)"
     r"|thinking\s+(?:of|about)|might|heading\s+out)\b)"
     r"|(?P<cond>\b(?:if|unless|in\s+case)\b)",
@@ -305,7 +306,7 @@ _CONTEXT_RE = Keyed(
         "breathing", "glute", "it",
         # back, planned, conditional
         "back", "lower", "lumbar", "spine", "lbp", "sciatica", "will", "i'll", "we'll", "going", "gonna",
-        "planning", "plan", "hope", "hoping", "want", "wanna", "would", "tomorrow", "tonight", "later", "next",
+        "planning", "plan", "hope", "hoping", "want", "wanna", "would", "tomorrow", "tonight", "later", "next", "planned", "scheduled", "booked", "pencilled",
         "should", "can", "could", "shall", "may", "thinking", "might", "heading", "if", "unless",
     ],
 )
