@@ -50,6 +50,14 @@ NEW_RED_FLAGS = [
     ("no osteoporosis", ()),
     ("my gran has osteoporosis", ()),
     ("what if it's cancer?", ()),
+    ("mum's on steroids", ()),
+    ("is osteoporosis a risk?", ()),
+    ("thin bones run in my family", ()),
+    ("my dad was diagnosed with bowel cancer", ()),
+    # the user's own, even with someone else in the sentence
+    ("I have osteoporosis, is that a problem?", ("osteoporosis",)),
+    ("visited my mum and fell down the stairs", ("trauma",)),
+    ("drove my son to school and had a car crash", ("trauma",)),
     ("no temperature, just a cold", ()),
 ]
 
@@ -79,6 +87,8 @@ TRIAGE = [
     ("fell down a flight of stairs", ("trauma",), ()),
     ("slipped and landed hard on my back", ("trauma",), ()),
     ("knocked off my bike by a van", ("trauma",), ()),
+    ("came off my bike at low speed, just a graze", (), ("minor_fall",)),
+    ("toppled over at the lights still clipped in", (), ("minor_fall",)),
     # no fall at all
     ("tripped but didn't fall", (), ()),
     ("nearly slipped on the ice", (), ()),
@@ -192,6 +202,7 @@ WORRIED = [
     ("honestly can't cope any more", True),
     ("feeling anxious about my back", True),
     ("should I be worried?", True),
+    ("not sure I can cope much longer", True),
     ("not worried, back 2", False),
     ("no worries, ran 5k easy", False),
     ("not too worried about it", False),
@@ -318,6 +329,8 @@ NOT_DONE = [
     "maybe a walk later",
     "run planned for saturday",
     "30 min drive",
+    "physio says I can run 20 min",
+    "GP is happy for me to run",
 ]
 
 

@@ -104,7 +104,7 @@ _EXCLUDE_BEFORE_RE = re.compile(
     r"(?:my\s+|the\s+)?))\Z"
 )
 _RUN_EXCLUDE_AFTER_RE = re.compile(
-    r"\s+(?:out\b|errands|late\b|a\s+(?:temperature|temp|fever|bath|business|meeting)|into\b|down\b|by\b"
+    r"\s+(?:out\b|errands|late\b|in\s+(?:the|my|our)\s+family|a\s+(?:temperature|temp|fever|bath|business|meeting)|into\b|down\b|by\b"
     r"|over\b|through\s+(?:my|the)\s+head|past\b)"
 )
 _NEG_BEFORE_RE = re.compile(
