@@ -243,6 +243,7 @@ CORRECTION = [
     ("sorry, it was a walk", True),
     ("oops, should have said 30", True),
     ("back actually feels fine", False),
+    ("Actually feeling better today, back 2", False),
     ("sorry for the late reply, back 3", False),
     ("ran 5k", False),
 ]
@@ -331,7 +332,16 @@ NOT_DONE = [
     "30 min drive",
     "physio says I can run 20 min",
     "GP is happy for me to run",
+    "physio reckons I'm ok to run",
 ]
+
+
+@pytest.mark.parametrize("text", ["doctor says it's fine", "the physio said everything is ok",
+                                  "GP reckons it's just muscular"])
+def test_a_professional_verdict_is_not_a_pain_score(text: str) -> None:
+    ci = parse(text)
+    assert ci.cleared
+    assert ci.pain is None
 
 
 @pytest.mark.parametrize("text", NOT_DONE)

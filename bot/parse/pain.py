@@ -345,9 +345,17 @@ def _words(m: str, doc: Doc, index: ClauseIndex) -> dict[int, list[tuple[int, in
     found: dict[int, list[tuple[int, int, float]]] = {}
     for x in _WORD_RE.finditer(doc, m):
         ci = index.find(x.start())
-        if ci >= 0:
+        if ci >= 0 and not _REPORTED_RE.search(m, max(0, x.start() - 40), x.start()):
             found.setdefault(ci, []).append((x.start(), x.end(), _word_value(x, m)))
     return found
+
+
+#: Someone else's verdict, not the user's pain: "doctor says it's fine", "physio reckons it's ok".
+_REPORTED_RE = re.compile(
+    r"\b(?:says?|said|reckons?|thinks?|told\s+me|assured\s+me)\s+(?:that\s+)?(?:it's|its|it\s+is|it\s+was|i'm|im"
+    r"|i\s+am|i\s+was|i\s+should\s+be|i'll\s+be|that's|everything(?:'s|\s+is|\s+was)?|all\s+is|my\s+back\s+(?:is|was)"
+    r"|the\s+scan\s+(?:is|was))?\s*(?:(?:probably|just|totally|completely|absolutely)\s+)?\Z"
+)
 
 
 def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> PainReading:

@@ -288,7 +288,7 @@ _CONTEXT_RE = Keyed(
     r"|(?P<irr>\b(?:will|i'll|we'll|going\s+to|gonna|going\s+for\s+an?|planning|plan\s+to|plan\s+is|hope\s+to"
     r"|hoping|want\s+to|wanna|would\s+like|tomorrow|tonight|later(?!\s+(?:in|that|than))|next\s+(?:time|week)"
     r"|(?:planned|scheduled|booked(?:\s+in)?|pencilled\s+in)\s+for"
-    r"|(?:happy|fine|ok|okay|allowed|cleared|safe)\s+for\s+me\s+to|(?:told|advised|wants?)\s+me\s+to"
+    r"|(?:happy|fine|ok|okay|allowed|cleared|safe)\s+(?:for\s+me\s+)?to|(?:told|advised|wants?)\s+me\s+to"
     r"|(?:says?|said)\s+i\s+(?:can|could|should|may)"
     r"|should\s+i|can\s+i|could\s+i|shall\s+i|may\s+i|is\s+it\s+(?:ok|safe|fine|wise|alright)"
     r"|thinking\s+(?:of|about)|might|heading\s+out)\b)"
