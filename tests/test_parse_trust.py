@@ -421,3 +421,23 @@ STRENGTH = [
 @pytest.mark.parametrize(("text", "kind"), STRENGTH)
 def test_strength_words(text: str, kind: str) -> None:
     assert [a.kind for a in parse(text).activities] == [kind]
+
+
+LEG_WORDS = [
+    # (text, back pain, leg pain): a leg's pain word counts when it is nerve pain from the back
+    ("back ok, sciatica bad today", 1, 6),
+    ("pain shooting down my leg is awful", None, 8),
+    ("sciatica really bad, 7/10", None, 7),
+    ("sciatica a bit better, 3/10", None, 3),
+    ("back 3, sciatica down my calf, 5/10", 3, 5),
+    # sore muscles are not leg pain; a denial is no number
+    ("legs sore after the run, back 2", 2, None),
+    ("legs tired, 3/10", 3, None),
+    ("no sciatica, no pain down the leg", None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "back", "leg"), LEG_WORDS)
+def test_leg_pain_words(text: str, back: float | None, leg: float | None) -> None:
+    ci = parse(text)
+    assert (ci.pain, ci.leg_pain) == (back, leg)
