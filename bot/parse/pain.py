@@ -25,6 +25,9 @@ Where a number counts as pain (**design**):
 - A score about the leg (leg, thigh, calf, shin, foot, toes, sciatica) is the leg's own number,
   ``leg``, never the back's nor a conflict with it: "back 3 leg 6", "sciatica 6/10", "calf 7/10
   from my back". The word right before a score owns it when no other number stands between.
+  A number-only clause right after a nerve-pain clause about the leg is the leg's too
+  ("sciatica really bad, 7/10"), and so is a pain word (>= 2) in a clause about the leg with
+  nerve words ("sciatica bad today", "pain shooting down my leg is awful"); "legs sore" is not.
 - After a session: a second, different score in a clause after the session, when a morning score
   came before it ("back 2, ran 30 min, pain 7"), is pain during that session, unless marked as
   this morning, yesterday or a correction ("actually 5"); so is a score with "after" ("back was
