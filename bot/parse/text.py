@@ -286,7 +286,7 @@ _CONTEXT_RE = Keyed(
     r"|urine|poo|toilet|sleep|slept|stomach|tummy|chest|heart|lungs?|breathing|glutes?|it\s+band|sciatica)\b)"
     r"|(?P<back>\b(?:back|lower\s+back|lumbar|spine|lbp)\b)"
     r"|(?P<irr>\b(?:will|i'll|we'll|going\s+to|gonna|going\s+for\s+an?|planning|plan\s+to|plan\s+is|hope\s+to"
-    r"|hoping|want\s+to|wanna|would\s+like|tomorrow|tonight|later(?!\s+(?:in|that|than))|next\s+(?:time|week)"
+    r"|hoping|want\s+to|wanna|would\s+like|tomorrow|tonight|later\s+(?:today|on)|next\s+(?:time|week)"
     r"|(?:planned|scheduled|booked(?:\s+in)?|pencilled\s+in)\s+for"
     r"|(?:happy|fine|ok|okay|allowed|cleared|safe)\s+(?:for\s+me\s+)?to|(?:told|advised|wants?)\s+me\s+to"
     r"|(?:says?|said)\s+i\s+(?:can|could|should|may)"
