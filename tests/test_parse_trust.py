@@ -50,6 +50,14 @@ NEW_RED_FLAGS = [
     ("no osteoporosis", ()),
     ("my gran has osteoporosis", ()),
     ("what if it's cancer?", ()),
+    ("mum's on steroids", ()),
+    ("is osteoporosis a risk?", ()),
+    ("thin bones run in my family", ()),
+    ("my dad was diagnosed with bowel cancer", ()),
+    # the user's own, even with someone else in the sentence
+    ("I have osteoporosis, is that a problem?", ("osteoporosis",)),
+    ("visited my mum and fell down the stairs", ("trauma",)),
+    ("drove my son to school and had a car crash", ("trauma",)),
     ("no temperature, just a cold", ()),
 ]
 
@@ -79,6 +87,8 @@ TRIAGE = [
     ("fell down a flight of stairs", ("trauma",), ()),
     ("slipped and landed hard on my back", ("trauma",), ()),
     ("knocked off my bike by a van", ("trauma",), ()),
+    ("came off my bike at low speed, just a graze", (), ("minor_fall",)),
+    ("toppled over at the lights still clipped in", (), ("minor_fall",)),
     # no fall at all
     ("tripped but didn't fall", (), ()),
     ("nearly slipped on the ice", (), ()),
@@ -192,6 +202,7 @@ WORRIED = [
     ("honestly can't cope any more", True),
     ("feeling anxious about my back", True),
     ("should I be worried?", True),
+    ("not sure I can cope much longer", True),
     ("not worried, back 2", False),
     ("no worries, ran 5k easy", False),
     ("not too worried about it", False),
@@ -232,6 +243,7 @@ CORRECTION = [
     ("sorry, it was a walk", True),
     ("oops, should have said 30", True),
     ("back actually feels fine", False),
+    ("Actually feeling better today, back 2", False),
     ("sorry for the late reply, back 3", False),
     ("ran 5k", False),
 ]
@@ -313,7 +325,22 @@ NOT_DONE = [
     "2 hour train commute",
     "standing all day at work, 9 hours",
     "drove for 4 hours",
+    "hubby cycled 50k",
+    "the kids swam at the leisure centre",
+    "run planned for saturday",
+    "30 min drive",
+    "physio says I can run 20 min",
+    "GP is happy for me to run",
+    "physio reckons I'm ok to run",
 ]
+
+
+@pytest.mark.parametrize("text", ["doctor says it's fine", "the physio said everything is ok",
+                                  "GP reckons it's just muscular"])
+def test_a_professional_verdict_is_not_a_pain_score(text: str) -> None:
+    ci = parse(text)
+    assert ci.cleared
+    assert ci.pain is None
 
 
 @pytest.mark.parametrize("text", NOT_DONE)
@@ -328,7 +355,22 @@ DONE = [
     ("walked the dog with my daughter, 40 min", "walk"),
     ("my friend was ill so I ran alone, 30 min", "run"),
     ("drove to the park then ran 20 min", "run"),
+    ("hubby was ill so I cycled 40 min alone", "cycle"),
+    ("dog walk 30 min", "walk"),
+    ("ran with a friend, 5k", "run"),
+    ("ran later than usual, 30 min", "run"),
 ]
+
+
+def test_later_after_a_past_verb_is_done() -> None:
+    ci = parse("ran 3 miles early, walked 2 miles to the shops later")
+    assert [a.kind for a in ci.activities] == ["run", "walk"]
+
+
+def test_sofa_hours_are_rest() -> None:
+    ci = parse("2 hours on the sofa")
+    assert ci.activities == ()
+    assert ci.rested
 
 
 @pytest.mark.parametrize(("text", "kind"), DONE)
@@ -383,3 +425,23 @@ STRENGTH = [
 @pytest.mark.parametrize(("text", "kind"), STRENGTH)
 def test_strength_words(text: str, kind: str) -> None:
     assert [a.kind for a in parse(text).activities] == [kind]
+
+
+LEG_WORDS = [
+    # (text, back pain, leg pain): a leg's pain word counts when it is nerve pain from the back
+    ("back ok, sciatica bad today", 1, 6),
+    ("pain shooting down my leg is awful", None, 8),
+    ("sciatica really bad, 7/10", None, 7),
+    ("sciatica a bit better, 3/10", None, 3),
+    ("back 3, sciatica down my calf, 5/10", 3, 5),
+    # sore muscles are not leg pain; a denial is no number
+    ("legs sore after the run, back 2", 2, None),
+    ("legs tired, 3/10", 3, None),
+    ("no sciatica, no pain down the leg", None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "back", "leg"), LEG_WORDS)
+def test_leg_pain_words(text: str, back: float | None, leg: float | None) -> None:
+    ci = parse(text)
+    assert (ci.pain, ci.leg_pain) == (back, leg)

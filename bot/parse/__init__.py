@@ -96,7 +96,7 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
 def _leg_symptoms(found: list[str], leg_pain: float | None, below_knee: bool) -> tuple[str, ...]:
     """A leg number says there is leg pain, even with no other leg words ("back 3 leg 6")."""
     have = set(found)
-    if leg_pain is not None and leg_pain > 0:
+    if leg_pain is not None and leg_pain >= 2:
         have.add("leg_pain")
         if below_knee:
             have.add("below_knee")

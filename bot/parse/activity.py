@@ -104,7 +104,7 @@ _EXCLUDE_BEFORE_RE = re.compile(
     r"(?:my\s+|the\s+)?))\Z"
 )
 _RUN_EXCLUDE_AFTER_RE = re.compile(
-    r"\s+(?:out\b|errands|late\b|a\s+(?:temperature|temp|fever|bath|business|meeting)|into\b|down\b|by\b"
+    r"\s+(?:out\b|errands|late\b|in\s+(?:the|my|our)\s+family|a\s+(?:temperature|temp|fever|bath|business|meeting)|into\b|down\b|by\b"
     r"|over\b|through\s+(?:my|the)\s+head|past\b)"
 )
 _NEG_BEFORE_RE = re.compile(
@@ -172,7 +172,8 @@ _REST_ALONE = frozenset({"nothing", "none", "nada", "zilch", "nothing really", "
 _NOT_SESSION_RE = re.compile(
     r"\b(?:stiff\w*|sore\w*|pain\w*|hurt\w*|ache\w*|aching|achy|sat|sit|sitting|drove|drive|driving|desk"
     r"|car|cars|train|trains|bus|coach|plane|commut\w*|travel\w*|journey|office|shift|on\s+my\s+feet|queue\w*"
-    r"|shopping|housework|cleaning|gardening|diy|work|worked|working|computer|laptop|screen|zoom|calls?|tv"
+    r"|shopping|housework|cleaning|diy|work|worked|working|computer|laptop|screen|zoom|calls?|tv"
+    r"|sofa|couch|settee|watching|reading|napp\w*|nap"
     r"|flight|flew|slept|sleep\w*|lying|lay|bed|meeting|standing|stood|woke|waking|numb\w*|tingl\w*"
     r"|fever|temperature|twinge\w*|niggl\w*)\b"
 )
@@ -287,7 +288,8 @@ _OTHER_SUBJECT_RE = re.compile(
     r"\b(?:(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:husband|wife|partner|friend|friends|mate|mates|son|daughter|kids?"
     r"|children|boy|girl|boyfriend|girlfriend|bf|gf|fiance|fiancee|mum|mom|mother|dad|father|sister|brother|sibling"
     r"|colleague|colleagues|boss|neighbour|neighbor|cousin|club|team|family|other\s+half|oh|hubby|missus|coach"
-    r"|parents?|dog)|(?:he|she|they|everyone|everybody|someone|somebody|nobody)(?:'s|'d)?)\b"
+    r"|parents?|dog)|(?:the\s+)?(?:husband|hubby|wife|wifey|partner|boyfriend|girlfriend|kids|son|daughter"
+    r"|friends?|mates|other\s+half)|(?:he|she|they|everyone|everybody|someone|somebody|nobody)(?:'s|'d)?)\b"
 )
 _SELF_AFTER_RE = re.compile(r"\b(?:i|i'm|i've|i'd|me|we|we've|myself|us)\b")
 

@@ -265,8 +265,15 @@ _OTHER_PERSON_RE = re.compile(
     r"\b(?:(?:my|our|his|her|their|a)\s+(?:mum|mom|mother|dad|father|sister|brother|wife|husband|partner|friend"
     r"|son|daughter|aunt|auntie|uncle|gran|granny|grandma|grandad|grandpa|grandmother|grandfather|family"
     r"|colleague|boss|neighbour|neighbor|cousin|niece|nephew|kid|kids|child|children|mate|bf|gf|boyfriend"
-    r"|girlfriend|fiance|fiancee|dog|parents?|relatives?)|family|runs\s+in\s+(?:the|my)\s+family"
+    r"|girlfriend|fiance|fiancee|dog|parents?|relatives?)|family|runs\s+in\s+(?:the|my|our)\s+family"
+    r"|(?:mum|mom|dad|mother|father|husband|hubby|wife|sister|brother|son|daughter|partner)(?:'s)?|runs\s+in\s+(?:the|my)\s+family"
     r"|(?:he|she|they)\s+(?:has|had|have|was|were|is|fell|came|got))\b"
+)
+#: History and medicines: a question about them ("is osteoporosis a risk?") is not having them.
+_HISTORY_FLAGS = frozenset({"cancer_history", "steroids", "osteoporosis"})
+_FAMILY_AFTER_RE = re.compile(r"\b(?:runs\s+in\s+(?:the|my|our)\s+family|in\s+(?:the|my|our)\s+family)\b")
+_ASKED_RE = re.compile(
+    r"\b(?:is|are|does|do|can|could|would|will|what|how|should|risk\s+of|chance\s+of|causes?|mean)\s+(?:\w+\s+){0,2}\Z"
 )
 _OTHER_FLAGS = frozenset({"cancer_history", "steroids", "osteoporosis", "trauma", "weight_loss", "fever"})
 
@@ -336,17 +343,33 @@ def _matches(rule: _Rule, s: str, lo: int, hi: int, question: bool, active: bool
             continue
         if rule.flag in _OTHER_FLAGS and _someone_else(s, lo, sym):
             continue
+        if rule.flag in _HISTORY_FLAGS and (_FAMILY_AFTER_RE.search(s, sym, hi)
+                                            or (question and _ASKED_RE.search(s, max(lo, sym - 30), sym))):
+            continue
         if not (_negated(s, lo, sym, x.end()) or _hypothetical(s, lo, sym, question)):
             return True
     return False
 
 
 def _someone_else(s: str, lo: int, sym: int) -> bool:
-    """A symptom told of someone else: "my mum had breast cancer" (no "but", "and I"... between)."""
+    """A symptom told of someone else: "my mum had breast cancer", "my son tripped on the stairs".
+
+    The other person must be the subject (a verb or the symptom follows them), so "visited my
+    mum and fell down the stairs" stays the user's fall; no "but", "and I"... may stand between.
+    """
     last: re.Match[str] | None = None
     for o in _OTHER_PERSON_RE.finditer(s, max(lo, sym - 60), sym + 1):
         last = o
-    return last is not None and not _BREAKER_RE.search(s, last.end(), sym)
+    if last is None or _BREAKER_RE.search(s, last.end(), sym):
+        return False
+    return "family" in last.group() or last.end() >= sym - 1 or _SUBJECT_VERB_RE.match(s, last.end()) is not None
+
+
+_SUBJECT_VERB_RE = re.compile(
+    r"(?:'s)?\s+(?:(?:(?!and\b|then\b|but\b|so\b)\w+\s+)?(?:has|had|have|is|was|were|got|gets|fell|falls|fallen|came|took|takes|tripped"
+    r"|slipped|crashed|lost|loses|on|been|'s|did|does|used|survived|beat|went|broke|being|needs|needed"
+    r"|stumbled|hit)\b|(?:\w+\s+)?(?:diagnosed|treated))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,7 +447,7 @@ _LEG_SYMPTOM_RULES: tuple[_Rule, ...] = (
 
 #: A low-energy slip, trip or fall: one yes/no question first (domain.md rule 1, graded triage).
 _LOW_ENERGY_RE = re.compile(
-    r"\b(?:slipped|slip|tripped|trip|stumbled|stumble|fell\s+over|fallen\s+over|fall\s+over|went\s+over"
+    r"\b(?:slipped|slip|tripped|trip|stumbled|stumble|toppled(?:\s+over)?|fell\s+over|fallen\s+over|fall\s+over|went\s+over"
     r"|lost\s+my\s+footing|took\s+a\s+tumble|had\s+a\s+(?:little\s+|small\s+|minor\s+|silly\s+)?(?:fall|tumble|trip)"
     r"|(?:little|small|minor|silly|slight)\s+(?:fall|tumble|slip|trip)|fell\s+on\s+(?:the\s+)?(?:ice|stairs|kerb"
     r"|curb|pavement|grass|mud|floor|path|trail))\b"
@@ -440,6 +463,11 @@ _HIGH_ENERGY_RE = re.compile(
     r"|hit\s+my\s+head|knocked\s+myself|blacked\s+out|unconscious|(?:bad|nasty|big|heavy|serious|hard|major"
     r"|horrible|terrible)\s+(?:fall|tumble|spill|crash))\b"
 )
+_LOW_SPEED_RE = re.compile(
+    r"\b(?:(?:low|slow|walking)\s+speed|slowly|barely\s+moving|stationary|standing\s+still|track\s+stand"
+    r"|clipped\s+in|unclip\w*|at\s+the\s+lights|toppled|just\s+a\s+(?:graze|scrape|bruise))\b"
+)
+_BIKE_RE = re.compile(r"\b(?:bike|bicycle|crash\w*)\b")
 _NO_FALL_RE = re.compile(
     r"\b(?:didn't|did\s+not|without|never|nearly|almost|managed\s+not\s+to|but\s+not)\s+(?:\w+\s+)?(?:fall|fell|falling"
     r"|go\s+down|hit\s+the\s+ground)|caught\s+myself|stayed\s+(?:up|upright|on\s+my\s+feet)|kept\s+my\s+(?:feet"
@@ -487,7 +515,12 @@ def _grade(here: set[str], s: str, sent: Sentence) -> set[str]:
     lo, hi = sent.start, sent.end
     possible: set[str] = set()
     low = _LOW_ENERGY_RE.search(s, lo, hi)
-    if low and not _HIGH_ENERGY_RE.search(s, lo, hi):
+    if "trauma" in here and _LOW_SPEED_RE.search(s, lo, hi) and all(
+            _BIKE_RE.search(h.group()) for h in _HIGH_ENERGY_RE.finditer(s, lo, hi)):
+        # "came off my bike at low speed", "toppled over at the lights still clipped in"
+        here.discard("trauma")
+        possible.add("minor_fall")
+    elif low and not _HIGH_ENERGY_RE.search(s, lo, hi):
         if "trauma" in here:
             here.discard("trauma")
             possible.add("minor_fall")
@@ -504,7 +537,7 @@ def _grade(here: set[str], s: str, sent: Sentence) -> set[str]:
     return possible
 
 
-_FALL_TRIGGER = Trigger(["slip", "trip", "stumbl", "fell", "fall", "went", "lost", "took", "had", "little", "small",
+_FALL_TRIGGER = Trigger(["slip", "trip", "stumbl", "toppl", "fell", "fall", "went", "lost", "took", "had", "little", "small",
                          "minor", "silly", "slight"])
 _TINGLE_TRIGGER = Trigger(["tight", "new", "shoe", "trainer", "lace", "boot", "sock", "cold", "freezing", "icy",
                            "it", "laced", "tied"])

@@ -25,6 +25,9 @@ Where a number counts as pain (**design**):
 - A score about the leg (leg, thigh, calf, shin, foot, toes, sciatica) is the leg's own number,
   ``leg``, never the back's nor a conflict with it: "back 3 leg 6", "sciatica 6/10", "calf 7/10
   from my back". The word right before a score owns it when no other number stands between.
+  A number-only clause right after a nerve-pain clause about the leg is the leg's too
+  ("sciatica really bad, 7/10"), and so is a pain word (>= 2) in a clause about the leg with
+  nerve words ("sciatica bad today", "pain shooting down my leg is awful"); "legs sore" is not.
 - After a session: a second, different score in a clause after the session, when a morning score
   came before it ("back 2, ran 30 min, pain 7"), is pain during that session, unless marked as
   this morning, yesterday or a correction ("actually 5"); so is a score with "after" ("back was
@@ -195,6 +198,13 @@ def _bare_number(m: str, c: Clause) -> tuple[int, float] | None:
     return d.start(), v
 
 
+def _only_numbers(m: str, c: Clause) -> bool:
+    """A clause of numbers and filler words only ("7/10", "about a 6")."""
+    if c.end - c.start > 40:
+        return False
+    return all(t[0].isdigit() or t in ("/", "-") or t in _BARE_FILLERS for t in _TOKEN_RE.findall(m, c.start, c.end))
+
+
 def _dist(positions: list[int], pos: int) -> int:
     """Distance from ``pos`` to the nearest of some sorted positions."""
     i = bisect_left(positions, pos)
@@ -286,6 +296,8 @@ def _about_body(m: str, c: Clause, pos: int) -> bool:
     return _owner(m, c, pos) is not None
 
 
+#: Words that make a leg's pain word about nerve pain from the back, not a sore muscle.
+_NERVE_RE = re.compile(r"\b(?:sciatic\w*|down|into|radiat\w*|shooting|nerve|spreading|travell?ing)\b")
 _BELOW_KNEE_WORD_RE = re.compile(r"(?:calf|calves|shins?|foot|feet|toes?)\b")
 
 
@@ -345,9 +357,17 @@ def _words(m: str, doc: Doc, index: ClauseIndex) -> dict[int, list[tuple[int, in
     found: dict[int, list[tuple[int, int, float]]] = {}
     for x in _WORD_RE.finditer(doc, m):
         ci = index.find(x.start())
-        if ci >= 0:
+        if ci >= 0 and not _REPORTED_RE.search(m, max(0, x.start() - 40), x.start()):
             found.setdefault(ci, []).append((x.start(), x.end(), _word_value(x, m)))
     return found
+
+
+#: Someone else's verdict, not the user's pain: "doctor says it's fine", "physio reckons it's ok".
+_REPORTED_RE = re.compile(
+    r"\b(?:says?|said|reckons?|thinks?|told\s+me|assured\s+me)\s+(?:that\s+)?(?:it's|its|it\s+is|it\s+was|i'm|im"
+    r"|i\s+am|i\s+was|i\s+should\s+be|i'll\s+be|that's|everything(?:'s|\s+is|\s+was)?|all\s+is|my\s+back\s+(?:is|was)"
+    r"|the\s+scan\s+(?:is|was))?\s*(?:(?:probably|just|totally|completely|absolutely)\s+)?\Z"
+)
 
 
 def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> PainReading:
@@ -357,6 +377,7 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
     cands: list[PainCand] = []
     prev_during = False
     below_knee = False
+    after_leg = 0
     for ci, c in enumerate(index.clauses):
         kinds = c.marks
         if "cond" in kinds:
@@ -370,6 +391,9 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
                 during = _is_during(c, ci, pos, True, prev_during, mentions)
                 tier = _tier(m, c, pos)
                 leg = _about_leg(m, c, pos) if tier == 0 else 0
+                if after_leg and tier == 1 and c.sent == index.clauses[ci - 1].sent and "back" not in kinds and "morning" not in kinds \
+                        and _only_numbers(m, c):
+                    leg, tier = after_leg, 0.0  # "sciatica really bad, 7/10": the leg's number
                 below_knee = below_knee or (leg == 2 and v > 0)
                 cands.append(PainCand(pos, ci, v, True, during and not leg, tier, leg > 0))
         said_during = False
@@ -380,12 +404,22 @@ def read(m: str, doc: Doc, index: ClauseIndex, mentions: list[list[int]]) -> Pai
                           or any(0 <= a - end <= 2 for a in mentions[ci]))
                 cands.append(PainCand(pos, ci, v, False, during, _tier(m, c, pos)))
                 said_during = said_during or (during and v >= 2)
+        elif ci in words and not c.question and _NERVE_RE.search(m, c.start, c.end):
+            # "sciatica bad today", "pain shooting down my leg is awful": the leg's own word score.
+            for pos, _end, v in words[ci]:
+                if v >= 2 and _about_leg(m, c, pos) and not _is_during(c, ci, pos, False, prev_during, mentions):
+                    cands.append(PainCand(pos, ci, v, False, False, 0.0, True))
         # "hurt during, 6/10" and "run was painful, 6/10": the number that follows is about it too.
         prev_during = (own_during or said_during) and "morning" not in kinds
+        after_leg = 0
+        if "body" in kinds and "back" not in kinds and nums is None and _NERVE_RE.search(m, c.start, c.end):
+            after_leg = max((_about_leg(m, c, p) for p in c.positions("body")), default=0)
     if not cands:
         return PainReading(None, None, [])
     _after_session(m, index, cands, mentions)
-    legs = [x.value for x in cands if x.leg]
+    leg_nums = [x.value for x in cands if x.leg and x.numeric]
+    legs = leg_nums or [x.value for x in cands if x.leg]
+    below_knee = below_knee and bool(leg_nums)
     pain, conflict = _choose([x for x in cands if not x.during and not x.leg])
     return PainReading(pain, conflict, [x for x in cands if x.during], max(legs) if legs else None, below_knee)
 

@@ -35,7 +35,8 @@ _WORRIED_RE = re.compile(
     r"\b(?:worried|worrying|worries|worry|scared|frightened|afraid|anxious|anxiety|panicking|panicked|panic"
     r"|terrified|freaking\s+out|freaked\s+out|concerned|nervous\s+(?:about|that)|stressed\s+(?:about|that)"
     r"|struggling\s+(?:to\s+cope|mentally|with\s+(?:it|this|the\s+pain))|can't\s+cope|cannot\s+cope"
-    r"|not\s+coping|unable\s+to\s+cope|(?:getting|gets)\s+me\s+down|at\s+my\s+wits'?\s+end|desperate"
+    r"|not\s+coping|unable\s+to\s+cope|(?:not\s+sure|don't\s+know\s+(?:if|how)|wonder\s+(?:if|how))\s+(?:i|i'm)\s+"
+    r"(?:can|could|am|will)\s+(?:\w+\s+)?cop\w*|(?:getting|gets)\s+me\s+down|at\s+my\s+wits'?\s+end|desperate"
     r"|(?:is|could|might|can)\s+(?:this|it|that)\s+(?:be\s+)?(?:\w+\s+)?(?:serious|something\s+serious|bad"
     r"|dangerous|sinister|cancer|a\s+slipped\s+disc|a\s+disc)"
     r"|something\s+(?:serious|sinister|seriously\s+wrong)|should\s+i\s+be\s+(?:worried|concerned))\b"
@@ -52,7 +53,9 @@ _PRO = (r"(?:gp|g\.p\.|doctor|doctors|doc|dr|physio|physios|physiotherapist|cons
 _PRO_RE = re.compile(rf"\b{_PRO}\b")
 _REASSURED_RE = re.compile(
     r"\b(?:all\s+clear|clear|nothing\s+(?:serious|sinister|to\s+worry\s+about|wrong|major|worrying|bad|found|showed)"
-    r"|(?:it's|its|it\s+is|all|everything(?:'s)?|i'm|im|back(?:'s)?\s+is)\s+(?:fine|ok|okay|normal|good|alright)"
+    r"|(?:it's|its|it\s+is|it\s+was|all|everything(?:'s|\s+is|\s+was|\s+looks?|\s+looked)?|i'm|im|back(?:'s)?\s+is"
+    r"|(?:it|scan|x\s*ray|mri|bloods?|results?)\s+(?:looks?|looked|came\s+back|is|was|were|are))\s+(?:all\s+)?"
+    r"(?:fine|ok|okay|normal|good|alright|clear)"
     r"|(?:says|said|thinks|reckons)\s+(?:it's|its|it\s+is|i'm|im)\s+(?:fine|ok|okay|just|only|muscular|mechanical"
     r"|normal|a\s+strain|a\s+sprain|nothing)|reassured|reassuring|checked\s+(?:me|it|my\s+back)(?:\s+(?:over|out))?"
     r"|cleared\s+(?:me|it)|cleared|just\s+(?:a\s+)?(?:muscular|mechanical|strain|sprain|tight|spasm)|muscular"
@@ -69,7 +72,8 @@ _PLAN_RE = re.compile(
 )
 
 _CORRECTION_RE = re.compile(
-    r"(?:^|[.!?\n;]\s*|,\s*)(?:(?:oh|oops|sorry|no|wait|hmm|er|erm|ah)\s*,?\s*){0,3}(?:actually|correction|scratch\s+that)\b"
+    r"(?:^|[.!?\n;]\s*|,\s*)(?:(?:oh|oops|sorry|no|wait|hmm|er|erm|ah)\s*,?\s*){0,3}(?:actually(?!\s*,?\s*(?:feeling|feel|feels|felt|not\s+bad|not\s+too|pretty|quite|really|much|a\s+lot|good|great"
+    r"|fine|ok|better|worse|sore|slept|doing|i'm|i\s+feel|my\s+back\s+(?:feels|is)))|correction|scratch\s+that)\b"
     r"|\b(?:i\s+meant|meant\s+to\s+say|i\s+mean(?=\s+[0-9])|correction\s*:|sorry\s*,?\s*(?:it\s+was|i\s+meant|that\s+was"
     r"|should\s+(?:have\s+)?(?:said|read|be))|it\s+was\s+actually|actually\s+it\s+was|should\s+have\s+said"
     r"|should\s+read|ignore\s+(?:that|my\s+last|the\s+last)|typo|not\s+[0-9.]+\s*(?:mins?|minutes|k|km|miles?)?\s*,\s*"

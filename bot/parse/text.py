@@ -287,6 +287,9 @@ _CONTEXT_RE = Keyed(
     r"|(?P<back>\b(?:back|lower\s+back|lumbar|spine|lbp)\b)"
     r"|(?P<irr>\b(?:will|i'll|we'll|going\s+to|gonna|going\s+for\s+an?|planning|plan\s+to|plan\s+is|hope\s+to"
     r"|hoping|want\s+to|wanna|would\s+like|tomorrow|tonight|later\s+(?:today|on)|next\s+(?:time|week)"
+    r"|(?:planned|scheduled|booked(?:\s+in)?|pencilled\s+in)\s+for"
+    r"|(?:happy|fine|ok|okay|allowed|cleared|safe)\s+(?:for\s+me\s+)?to|(?:told|advised|wants?)\s+me\s+to"
+    r"|(?:says?|said)\s+i\s+(?:can|could|should|may)"
     r"|should\s+i|can\s+i|could\s+i|shall\s+i|may\s+i|is\s+it\s+(?:ok|safe|fine|wise|alright)"
     r"|thinking\s+(?:of|about)|might|heading\s+out)\b)"
     r"|(?P<cond>\b(?:if|unless|in\s+case)\b)",
@@ -305,7 +308,8 @@ _CONTEXT_RE = Keyed(
         "breathing", "glute", "it",
         # back, planned, conditional
         "back", "lower", "lumbar", "spine", "lbp", "sciatica", "will", "i'll", "we'll", "going", "gonna",
-        "planning", "plan", "hope", "hoping", "want", "wanna", "would", "tomorrow", "tonight", "later", "next",
+        "planning", "plan", "hope", "hoping", "want", "wanna", "would", "tomorrow", "tonight", "later", "next", "planned", "scheduled", "booked", "pencilled", "happy", "fine", "ok", "okay", "allowed",
+        "cleared", "safe", "told", "advised", "want", "say", "said",
         "should", "can", "could", "shall", "may", "thinking", "might", "heading", "if", "unless",
     ],
 )
