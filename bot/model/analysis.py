@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import thresholds as th
+from bot.domain import SOON_RED_FLAGS
 from bot.model.record import baseline_of
 from bot.model.state import DayRecord, Progression
 
@@ -26,10 +27,12 @@ class Analysis:
         nweeks = th.WINDOW_DAYS // th.WEEK_DAYS + 1
         week_sum = [0.0] * nweeks
         week_n = [0] * nweeks
+        week_am = [0.0] * nweeks
         wd, longest_days, mornings_days, rise = th.WEEK_DAYS, th.LONGEST_RUN_DAYS, th.REGRESS_MORNINGS_DAYS, \
             th.REGRESS_MORNING_RISE
         nudge_days, flag_days, refer_days = th.STRENGTH_NUDGE_REPEAT_DAYS, th.RED_FLAG_FOLLOWUP_DAYS, \
             th.REFER_REPEAT_DAYS
+        soon = SOON_RED_FLAGS
         longest30 = week_run_total = 0.0
         week_runs = runs_6d = strength_7 = high_mornings = 0
         last_strength: date | None = None
@@ -44,8 +47,11 @@ class Analysis:
         stage0 = prog.stage == 0
         for r in recs:
             # Unpacking once is much cheaper than a dozen attribute lookups per record.
-            rd, p, b, _k, _m, rl, rt, ran, w20, act, stren, _pk, _hard, _leg, flags, _pa, _pr, pt, pn = r
+            (rd, p, b, _k, _m, rl, rt, ran, w20, act, stren, _pk, _hard, _leg, flags, _lp, _ls, _pf, _wo, _cl,
+             am, _km, _kmm, _ov, _pa, _pr, pt, pn, _pm) = r
             age = dord - rd.toordinal()
+            if age // wd < nweeks:
+                week_am[age // wd] += am
             if p is not None:
                 w = age // wd
                 if w < nweeks:
@@ -70,7 +76,7 @@ class Analysis:
             if age > 0:
                 if age < nudge_days and pn == "add_strength":
                     strength_nudged = True
-                if age < flag_days and flags:
+                if age < flag_days and flags and not soon.issuperset(flags):
                     flag_day = rd
                 if age < refer_days and pt == "no_improvement":
                     refer_given = True
@@ -93,6 +99,8 @@ class Analysis:
         #: Morning pains per 7-day block back from ``day`` (block 0 = the last 7 days).
         self.week_sum = week_sum
         self.week_n = week_n
+        #: Activity minutes per 7-day block back from ``day`` (the load).
+        self.week_am = week_am
         #: Mornings in the last REGRESS_MORNINGS_DAYS at least REGRESS_MORNING_RISE above their baseline.
         self.high_mornings = high_mornings
         self.level_good = [is_good(r) for r in level]
