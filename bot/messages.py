@@ -138,6 +138,11 @@ SEEK_CARE = {
         "has seen you."
     ),
 }
+#: The nudges in a few words, when the whole text would pass MAX_RECOMMENDATION_CHARS.
+NUDGE_SHORT = {
+    "keep_moving": "Even a 10-20 minute walk today counts.",
+    "add_strength": "Add a 10-15 minute strength session this week.",
+}
 #: A referral's full advice (rule 2): when it starts, when a new trigger fires, and at most weekly.
 REFER = "Please book a GP or physio appointment in the next few days; until then, gentle walking only."
 #: On the days in between, one line: the referral is still in force.
@@ -205,6 +210,8 @@ def recommendation_text(r: Recommendation) -> str:
     for n in r.nudges[:1]:
         if n == "add_strength" and r.action == "strength":
             continue  # the routine is the session line already: once a message
-        else:
-            lines.append(NUDGE_TEXT[n])
+        full = NUDGE_TEXT[n]
+        if len("\n".join([*lines, full])) >= MAX_RECOMMENDATION_CHARS:
+            full = NUDGE_SHORT[n]
+        lines.append(full)
     return "\n".join(lines)

@@ -597,7 +597,7 @@ def test_no_run_the_day_after_a_run() -> None:
     st = ready()
     _, r = step(st, RET20, ci(2, run(20, 4)), day(7))
     assert r.action in ("cross_train", "strength") and r.run_minutes == 0
-    assert r.rule == "week_shape" and r.reason.startswith("You ran yesterday")
+    assert r.rule == "week_shape" and r.reason.startswith("You ran 20 minutes yesterday")
     _, r = step(st, RET20, ci(2, run(20, 1)), day(7))
     assert r.rule == "progress" and r.action in ("cross_train", "strength") and "the day after a run" in r.reason
 

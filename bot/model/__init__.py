@@ -21,7 +21,7 @@ session it reports, and "ran yesterday" means "D's check-in reports a run".
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot import thresholds as th
@@ -58,7 +58,9 @@ def step(
     if state.last_step is not None and day == state.last_step and state.undo is not None:
         base = state.undo
     prior = tuple(r for r in state.records if r.d != day)
-    new_rec = day_record(checkin, day, pace_of(prior), longest_before(prior, day))
+    yest = next((r for r in reversed(prior) if r.d == day - timedelta(days=1)), None)
+    asked = yest.pm if yest is not None and yest.pa in ("run", "walk_run") else 0
+    new_rec = day_record(checkin, day, pace_of(prior), longest_before(prior, day), asked)
     records = put_record(state.records, new_rec, day)
     if state.last_step is not None and day < state.last_step:
         rec, _, meta = decide(records, base, state, day, allow_progress=False)

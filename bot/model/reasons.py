@@ -108,7 +108,7 @@ def ack(a: Analysis, day: date) -> list[str]:
     out: list[str] = []
     if t.ov > 0 and t.rl > 0:
         out.append(f"yesterday's {num_text(t.rl)}-minute run was {round((t.rl / t.ov - 1) * 100)}% over your "
-                   f"{th.LONGEST_RUN_DAYS}-day longest ({num_text(t.ov)} min), above the safe "
+                   f"{th.LONGEST_RUN_DAYS}-day longest ({num_text(t.ov)} min), more than the safe "
                    f"{pct(th.SESSION_CAP_FACTOR)}, so no step up this week")
     return out
 
@@ -121,7 +121,9 @@ def noted(a: Analysis, day: date, reason: str) -> tuple[str, str]:
     if t is None:
         return "", ""
     lead = tail = ""
-    if "yesterday" not in reason:
+    if t.k and session_ref(t, day) not in reason and f"ran {num_text(t.rl)} minutes yesterday" not in reason:
+        lead = f"Thanks for {session_ref(t, day)}"
+    elif not t.k and "yesterday" not in reason:
         if t.k:
             lead = f"Thanks for {session_ref(t, day)}"
         else:
@@ -146,21 +148,17 @@ _LOWER_OK = ("Your ", "You ", "This ", "There ", "Peak ", "That ", "Until ", "Le
 
 #: The longest reason (characters): lead clauses that do not fit are left out, so that the whole message
 #: (session line, reason, referral line, nudge) stays under 500 characters (issue 8; **design**).
-MAX_REASON_CHARS = 230
+MAX_REASON_CHARS = 280
 
 
 def fit_lead(lead: list[str], reason: str, tail: str = "") -> tuple[str, list[str]]:
     """The reason with as many lead clauses (in priority order) as fit MAX_REASON_CHARS; and those kept."""
     kept: list[str] = []
-    out = with_lead([], reason, tail) if len(with_lead([], reason, tail)) <= MAX_REASON_CHARS else reason
     for c in lead:
-        if not c:
-            continue
-        cand = with_lead([*kept, c], reason, tail)
-        if len(cand) <= MAX_REASON_CHARS:
+        if c and len(with_lead([*kept, c], reason)) <= MAX_REASON_CHARS:
             kept.append(c)
-            out = cand
-    return out, kept
+    out = with_lead(kept, reason, tail)
+    return (out if len(out) <= MAX_REASON_CHARS else with_lead(kept, reason)), kept
 
 
 def with_lead(lead: list[str], reason: str, tail: str = "") -> str:

@@ -21,9 +21,10 @@ _KIND_RANK = {"run": 0, "walk_run": 1, "walk": 2, "cycle": 3, "swim": 3, "cross_
 
 
 def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
-               prior_longest: float = 0.0) -> DayRecord:
+               prior_longest: float = 0.0, asked: float = 0.0) -> DayRecord:
     """``pace``: the user's minutes per km so far (runs logged by distance only); ``prior_longest``: the
-    longest run of the LONGEST_RUN_DAYS before ``day`` (a longer run than its 110% is flagged)."""
+    longest run of the LONGEST_RUN_DAYS before ``day``: a longer run than its 110% is flagged, unless it
+    was no longer than the run the model suggested (``asked``: the plan's own steps, Couch to 5K)."""
     rl = rt = km_t = km_m = 0.0
     ran = w20 = hard = st = False
     active = 0.0
@@ -54,7 +55,8 @@ def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
         if main is None or _KIND_RANK.get(a.kind, 9) < _KIND_RANK.get(main.kind, 9):
             main = a
     flags = tuple(dict.fromkeys(f if f in RED_FLAGS else "other" for f in ci.red_flags))
-    over = prior_longest if prior_longest >= 1 and rl > prior_longest * th.SESSION_CAP_FACTOR + 1e-9 else 0.0
+    over = prior_longest if (prior_longest >= 1 and rl > prior_longest * th.SESSION_CAP_FACTOR + 1e-9
+                             and rl > asked) else 0.0
     return DayRecord(
         d=day, p=clean(ci.pain, th.PAIN_MIN, th.PAIN_MAX),
         k=(main.kind if main.kind in KIND_NAME else "other") if main else "", m=_main_minutes(main),

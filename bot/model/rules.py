@@ -105,7 +105,7 @@ def _adopt(prog: Progression, a: Analysis) -> tuple[Progression, DayRecord | Non
             best = r  # the continuous run itself (r.m), not a walk/run logged beside it
     if best is None or (best.m or 0) < th.CONTINUOUS_MIN_RUN_MINUTES:
         return prog, None  # only a continuous run is evidence for a continuous level
-    mins = min(int(best.m), th.RUN_MINUTES_MAX)
+    mins = min(int(best.m or 0), th.RUN_MINUTES_MAX)
     current = prog.target if prog.stage >= th.CONTINUOUS_STAGE else STAGES[prog.stage].sessions[-1].run_minutes
     if mins <= current:
         return prog, None
@@ -535,7 +535,7 @@ def _diverging(a: Analysis, prog: Progression, day: date) -> str:
         doing = "running your own way"
     else:
         doing = f"choosing {KIND_PLURAL.get(main, 'other sessions')} over the runs I suggested"
-    return f"you have mostly been {doing}, which is fine: I will plan from what you do"
+    return f"you have mostly been {doing}, which is fine: I'll plan from what you do"
 
 
 def _try_progress(prog: Progression, a: Analysis, day: date) -> tuple[Progression | None, str]:
@@ -580,6 +580,10 @@ def _hold_reason(prog: Progression, a: Analysis, day: date) -> str:
     """Why the level holds today ("" when rule 6's conditions are all met). ``{s}`` = the session."""
     level = a.level
     last = level[-1] if level else None
+    big = next((r for r in reversed(a.recs) if r.ov > 0 and (day - r.d).days < th.OVERREACH_HOLD_DAYS), None)
+    if big is not None:
+        return (f"{capitalised(session_ref(big, day))} was more than {pct(th.SESSION_CAP_FACTOR)} over your "
+                f"{th.LONGEST_RUN_DAYS}-day longest, so no step up this week: repeat {{s}}.")
     if last is not None:
         ref = session_ref(last, day)
         pk = last.pk
@@ -597,6 +601,8 @@ def _hold_reason(prog: Progression, a: Analysis, day: date) -> str:
         return (f"Your back is at {pain_text(a.pain)} this morning, above your usual {pain_text(a.baseline)}, so repeat {{s}} "
                 "rather than step up.")
     if last is None:
+        if any(r.act for r in a.recs if r.d > prog.since):
+            return "Your first run at this level is still to come: {s}, when you feel ready."
         return "This is the first session at this level, so do {s}."
     ref = session_ref(last, day)
     tail = _tail_good(a.level_good)
@@ -630,7 +636,8 @@ def _off_day(a: Analysis, day: date, prog: Progression) -> tuple[str, str]:
         return "", ""
     t = a.today
     if t is not None and t.ran:
-        return "You ran yesterday", "the day after a run"
+        ran = f"You ran {num_text(t.rl)} minutes yesterday" if t.rl >= 1 else "You ran yesterday"
+        return ran, "the day after a run"
     if t is None and a.recs and (day - a.recs[-1].d).days == 1 and a.recs[-1].pa in ("run", "walk_run"):
         return "Yesterday was a planned run day", "the day after a planned run"
     if a.runs_6d >= th.RUNS_PER_WEEK:
