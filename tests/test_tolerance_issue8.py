@@ -97,6 +97,18 @@ def test_pain_7_on_3_of_5_days_refers() -> None:
     assert r.refer and r.rule == "refer" and "3 of the last 5 days" in r.reason
 
 
+def test_after_clearing_only_the_days_since_count() -> None:
+    st, recs = feed(RET20, [ci(7, cycle()), ci(7, cycle()), ci(7, cycle())], start=7, state=ready())
+    assert recs[-1].refer
+    st, r = step(st, RET20, ci(7, cycle(), cleared=True), day(10))
+    assert not r.refer
+    st, r = step(st, RET20, ci(7, cycle()), day(11))
+    assert not r.refer  # the three 7s before the check are not counted again
+    st, _ = step(st, RET20, ci(7, cycle()), day(12))
+    st, r = step(st, RET20, ci(7, cycle()), day(13))
+    assert r.refer and r.rule == "refer"  # 7 again on 3 of 5 days since: a new referral
+
+
 def test_pain_5_on_most_days_of_14_refers() -> None:
     pains = [5, 3] * 3 + [5] * (th.REFER_PERSISTENT_MIN_DAYS - 3)
     _, recs = feed(RET20, [ci(p, walk(25)) for p in pains])

@@ -123,13 +123,6 @@ def decide(
     records: tuple[DayRecord, ...], prog: Progression, state: ToleranceState, day: date, allow_progress: bool,
 ) -> tuple[Recommendation, Progression, Meta]:
     """The day's answer, the level after it, and what to note on the day's record."""
-    rec, new_prog, meta = _decide(records, prog, state, day, allow_progress)
-    return rec, new_prog, meta
-
-
-def _decide(
-    records: tuple[DayRecord, ...], prog: Progression, state: ToleranceState, day: date, allow_progress: bool,
-) -> tuple[Recommendation, Progression, Meta]:
     a = Analysis(records, day, prog)
     t = a.today
     pain, base = a.pain, a.baseline
@@ -374,10 +367,12 @@ def _leg_trigger(r: DayRecord, recs: Sequence[DayRecord], since: date | None) ->
     return (r.d - first).days >= th.LEG_LASTING_DAYS
 
 
-def _not_improving(a: Analysis, day: date, start: date) -> tuple[str, str] | None:
-    """Rule 2's "not improving", in domain.md's numbers: (code, reason opening) or None."""
+def _not_improving(a: Analysis, day: date, start: date, cleared: date | None) -> tuple[str, str] | None:
+    """Rule 2's "not improving", in domain.md's numbers: (code, reason opening) or None. After a
+    professional has checked the user (``cleared``), only the days since count."""
     dord = day.toordinal()
-    recent = [r for r in a.recs if r.p is not None and dord - r.d.toordinal() < th.REFER_PERSISTENT_DAYS]
+    recent = [r for r in a.recs if r.p is not None and dord - r.d.toordinal() < th.REFER_PERSISTENT_DAYS
+              and (cleared is None or r.d > cleared)]
     last5 = [r for r in recent if dord - r.d.toordinal() < th.REFER_HIGH_PAIN_DAYS]
     high = sum(1 for r in last5 if r.p is not None and r.p >= th.REFER_HIGH_PAIN)
     if high >= th.REFER_HIGH_PAIN_CHECKINS:
@@ -387,7 +382,8 @@ def _not_improving(a: Analysis, day: date, start: date) -> tuple[str, str] | Non
     if many >= th.REFER_PERSISTENT_MIN_DAYS:
         return ("persistent_pain", f"Your back has been {pain_text(th.REFER_PERSISTENT_PAIN)} or more on {many} "
                                    f"of the last {th.REFER_PERSISTENT_DAYS} days")
-    if _rising(a):
+    trend_days = (th.TREND_RISING_WEEKS + 1) * th.WEEK_DAYS
+    if (cleared is None or (day - cleared).days >= trend_days) and _rising(a):
         loads = [a.week_am[w] for w in range(th.TREND_RISING_WEEKS, -1, -1)]
         if all(loads[i + 1] <= loads[i] for i in range(len(loads) - 1)) and loads[-1] < loads[0]:
             means = [a.week_mean(w) or 0.0 for w in range(th.TREND_RISING_WEEKS, -1, -1)]
@@ -435,8 +431,8 @@ def _referral(a: Analysis, day: date) -> tuple[str, bool, bool, str] | None:
             code, opening = "worried", ("You said you are worried about your back, and the NHS advice then is to "
                                         f"see a GP, so please book an appointment, and {walk}")
         else:
-            ni = _not_improving(a, day, a.recs[0].d if cleared is None else cleared)
-            if ni is not None and not (cleared is not None and ni[0] in ("no_improvement",)):
+            ni = _not_improving(a, day, a.recs[0].d if cleared is None else cleared, cleared)
+            if ni is not None:
                 code, opening = ni[0], f"{ni[1]}, so it is worth seeing a GP or physio; {walk}"
     if (t is not None and not code and t.p is not None and a.inactive_days >= th.KEEP_MOVING_FIRM_DAYS
             and t.p >= th.KEEP_MOVING_REFER_PAIN):
