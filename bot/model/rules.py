@@ -343,10 +343,6 @@ def _rising(a: Analysis) -> bool:
     return all(ms[i + 1] - ms[i] >= th.TREND_MIN_RISE for i in range(len(ms) - 1))
 
 
-#: Referral triggers, and the ones that say "not improving" (domain.md rule 2).
-REFER_CODES = frozenset({"red_flag_followup", "soon_flag", "leg", "worried", "high_pain", "persistent_pain",
-                         "worse_less_load", "no_improvement"})
-
 
 def _leg_trigger(r: DayRecord, recs: Sequence[DayRecord], since: date | None) -> bool:
     """Rule 2, leg symptoms on record ``r``: leg pain >= 5, numbness or weakness in one leg, or leg
@@ -370,15 +366,11 @@ def _leg_trigger(r: DayRecord, recs: Sequence[DayRecord], since: date | None) ->
 def _not_improving(a: Analysis, day: date, start: date, cleared: date | None) -> tuple[str, str] | None:
     """Rule 2's "not improving", in domain.md's numbers: (code, reason opening) or None. After a
     professional has checked the user (``cleared``), only the days since count."""
-    dord = day.toordinal()
-    recent = [r for r in a.recs if r.p is not None and dord - r.d.toordinal() < th.REFER_PERSISTENT_DAYS
-              and (cleared is None or r.d > cleared)]
-    last5 = [r for r in recent if dord - r.d.toordinal() < th.REFER_HIGH_PAIN_DAYS]
-    high = sum(1 for r in last5 if r.p is not None and r.p >= th.REFER_HIGH_PAIN)
+    high = a.high_n
     if high >= th.REFER_HIGH_PAIN_CHECKINS:
         return ("high_pain", f"Your back has been {pain_text(th.REFER_HIGH_PAIN)} or more on {high} of the last "
                              f"{th.REFER_HIGH_PAIN_DAYS} days")
-    many = sum(1 for r in recent if r.p is not None and r.p >= th.REFER_PERSISTENT_PAIN)
+    many = a.pers_n
     if many >= th.REFER_PERSISTENT_MIN_DAYS:
         return ("persistent_pain", f"Your back has been {pain_text(th.REFER_PERSISTENT_PAIN)} or more on {many} "
                                    f"of the last {th.REFER_PERSISTENT_DAYS} days")
@@ -412,7 +404,7 @@ def _referral(a: Analysis, day: date) -> tuple[str, bool, bool, str] | None:
     """
     t = a.today
     recs = a.recs
-    cleared = next((r.d for r in reversed(recs) if r.cl), None)
+    cleared = a.cleared
     walk = f"keep to an easy {th.REFER_WALK_MINUTES}-minute walk for now, no running"
     code, opening = "", ""
     if t is not None and t.d != cleared:
@@ -441,15 +433,7 @@ def _referral(a: Analysis, day: date) -> tuple[str, bool, bool, str] | None:
                 f"tends to make back pain worse, so take a gentle {WALK_RANGE} minute walk today and ask a GP or physio "
                 f"about the pain")
     # In force from earlier days, and when its full advice was last given.
-    last_fired: DayRecord | None = None
-    last_full: DayRecord | None = None
-    for r in recs:
-        if r.d >= day or (cleared is not None and r.d <= cleared):
-            continue
-        if r.pt in REFER_CODES and r.pt != "red_flag_followup" and (day - r.d).days < th.REFER_HOLD_DAYS:
-            last_fired = r
-        if r.pr == "refer" and (day - r.d).days < th.REFER_REPEAT_DAYS:
-            last_full = r
+    last_fired, last_full = a.refer_fired, a.refer_full
     if code:
         full = last_full is None or last_full.pt != code
         if not full and code in _REMINDER:
