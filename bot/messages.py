@@ -154,26 +154,34 @@ PROGRESS_NOW = "Now: {stage}, running tolerance about {run_minutes} min, typical
 SORRY = "Sorry, something went wrong on my side and I couldn't save that. Please send it again in a minute."
 
 STRENGTH_ROUTINE = (
-    "10-15 minutes of strength: curl-ups, side bridges, bird dogs (McGill's big three), glute bridges and "
-    "side-lying hip abduction, 2-3 sets of 8-10 each side, slow and controlled."
+    "curl-ups, side bridges, bird dogs, glute bridges and side-lying leg raises, 2-3 slow sets of 8-10."
 )
 NUDGE_TEXT = {
     "keep_moving": "Moving helps a sore back more than rest: even a 10-20 minute walk today counts.",
-    "add_strength": "Add strength this week: " + STRENGTH_ROUTINE,
+    "add_strength": "Add 10-15 min of strength this week: " + STRENGTH_ROUTINE,
 }
 
 SEEK_CARE = {
     "emergency": (
-        "What you describe can be a sign of a serious problem that needs checking today. Please go to "
-        "A&E or call your emergency number now (999 in the UK, 911 in the US, 112 in the EU). "
-        "Stop training until a professional has seen you."
+        "This can be a sign of a serious problem: please go to A&E or call your emergency number now "
+        "(999 UK, 911 US, 112 EU). No training until a professional has seen you."
     ),
     "same_day": (
-        "What you describe needs a doctor's check: please contact your GP or an urgent care service "
-        "today. No training advice until a professional has seen you."
+        "Please contact your GP or an urgent care service today. No training advice until a professional "
+        "has seen you."
     ),
 }
-REFER = "It would be worth seeing a GP or physio about your back; until then, keep to gentle walking."
+#: The nudges in a few words, when the whole text would pass MAX_RECOMMENDATION_CHARS.
+NUDGE_SHORT = {
+    "keep_moving": "Even a 10-20 minute walk today counts.",
+    "add_strength": "Add a 10-15 minute strength session this week.",
+}
+#: A referral's full advice (rule 2): when it starts, when a new trigger fires, and at most weekly.
+REFER = "Please book a GP or physio appointment in the next few days; until then, gentle walking only."
+#: On the days in between, one line: the referral is still in force.
+REFER_REMINDER = "Still worth seeing a GP or physio; tell me once someone has checked you."
+#: The longest recommendation message (issue 8).
+MAX_RECOMMENDATION_CHARS = 500
 
 
 def _duration(minutes: int) -> str:
@@ -181,41 +189,62 @@ def _duration(minutes: int) -> str:
 
 
 def session_line(r: Recommendation) -> str:
-    """The one concrete session, in words."""
+    """The one concrete session, in words (the same session the reason names)."""
     eff = f" {r.effort}" if r.effort else ""
     if r.action == "seek_care":
-        return SEEK_CARE[r.urgency or "emergency"]
+        return SEEK_CARE.get(r.urgency or "emergency", SEEK_CARE["emergency"])
     if r.action == "run":
         return f"Today: a {_duration(r.minutes)}{eff} session with {r.run_minutes} minutes of continuous running."
     if r.action == "walk_run":
-        iv = r.intervals
-        block = (
-            f"{iv.repeats} x (run {_secs(iv.run_s)}, walk {_secs(iv.walk_s)})" if iv else f"{r.run_minutes} min of running"
-        )
-        return f"Today: walk/run, {r.minutes} minutes in all: a 5-minute brisk walk, then {block}."
+        return f"Today: walk/run, {r.minutes} minutes in all: {_walk_run_words(r)}."
     if r.action == "walk":
+        if r.rule in ("severe",) or (r.rule == "regress" and r.minutes <= 20):
+            return f"Today: gentle movement only, an easy walk and some mobility, {r.minutes} minutes at most."
+        if r.effort == "easy":
+            return f"Today: an easy {_duration(r.minutes)} walk, no running."
         return f"Today: a {_duration(r.minutes)} brisk walk."
     if r.action == "cross_train":
         return f"Today: {r.minutes} minutes of{eff} cycling, swimming or cross trainer, no running."
     if r.action == "strength":
-        return f"Today: {STRENGTH_ROUTINE}"
+        return f"Today: {r.minutes} minutes of strength: {STRENGTH_ROUTINE}"
     return "Today: rest, with a short easy walk if you feel like it."
 
 
+def _walk_run_words(r: Recommendation) -> str:
+    """The whole walk/run sequence, as the plan (and the reason) gives it."""
+    from bot.stages import STAGES
+
+    for stage in STAGES:
+        for sess in stage.sessions:
+            if (sess.action, sess.minutes, sess.run_minutes, sess.intervals) == (
+                    "walk_run", r.minutes, r.run_minutes, r.intervals):
+                return sess.description
+    iv = r.intervals
+    block = f"{iv.repeats} × (run {_secs(iv.run_s)}, walk {_secs(iv.walk_s)})" if iv else f"{r.run_minutes} min of running"
+    return f"a 5-minute brisk walk, then {block}"
+
+
 def _secs(s: int) -> str:
+    if s < 120:
+        return f"{s} s"
     if s % 60 == 0:
         return f"{s // 60} min"
-    if s > 60:
-        return f"{s / 60:g} min"
-    return f"{s} s"
+    return f"{s / 60:g} min"
 
 
 def recommendation_text(r: Recommendation) -> str:
+    """Session line, reason, referral (full or a one-line reminder), at most one nudge; the strength
+    routine at most once."""
     lines = [session_line(r)]
     if r.reason:
         lines.append(r.reason)
     if r.refer and r.action != "seek_care":
-        lines.append(REFER)
+        lines.append(REFER_REMINDER if r.rule == "refer_reminder" else REFER)
     for n in r.nudges[:1]:
-        lines.append(NUDGE_TEXT[n])
+        if n == "add_strength" and r.action == "strength":
+            continue  # the routine is the session line already: once a message
+        full = NUDGE_TEXT[n]
+        if len("\n".join([*lines, full])) >= MAX_RECOMMENDATION_CHARS:
+            full = NUDGE_SHORT[n]
+        lines.append(full)
     return "\n".join(lines)

@@ -35,12 +35,33 @@ RED_FLAG_FOLLOWUP_DAYS = 7
 
 # --- rule 2: refer ---------------------------------------------------------------------------------
 
-#: Pain at or above this with pain spreading into a leg -> see a GP/physio (RunningPhysio; **design**).
+#: Leg pain (its own 0-10 number, never the back score) at or above this -> no running, see a GP/physio
+#: (domain.md rule 2; RunningPhysio; **design**).
 REFER_LEG_PAIN_MIN = 5.0
-#: Pain at or above this ...
+#: Leg symptoms that refer on their own, whatever the number: numbness or weakness in one leg (domain.md rule 2).
+LEG_REFER_SYMPTOMS = frozenset({"numb_patch", "one_leg_weakness"})
+#: Leg symptoms that refer once they last "more than a few days" (domain.md rule 2) ...
+LEG_LASTING_SYMPTOMS = frozenset({"below_knee", "pins_and_needles", "leg_pain"})
+#: ... i.e. reported on check-ins spanning at least this many days (first to latest report, **design**) ...
+LEG_LASTING_DAYS = 3
+#: ... within this look-back (**design**).
+LEG_LASTING_WINDOW_DAYS = 7
+#: A referral stays in force (refer=True, walk level, no running) until a professional has checked the
+#: user, or until its trigger has not been seen for this many days (**design**, conservative; the same
+#: week as RED_FLAG_FOLLOWUP_DAYS).
+REFER_HOLD_DAYS = 7
+#: Morning pain at or above this ...
 REFER_HIGH_PAIN = 7.0
-#: ... on this many check-ins running -> see a GP/physio (RunningPhysio; **design**).
+#: ... on this many check-ins ...
 REFER_HIGH_PAIN_CHECKINS = 3
+#: ... of the last this many days -> not improving, refer (domain.md rule 2; **design**).
+REFER_HIGH_PAIN_DAYS = 5
+#: Morning pain at or above this ...
+REFER_PERSISTENT_PAIN = 5.0
+#: ... on most (at least this many) ...
+REFER_PERSISTENT_MIN_DAYS = 8
+#: ... of the last this many days -> not improving, refer (domain.md rule 2; **design**).
+REFER_PERSISTENT_DAYS = 14
 #: "No improvement over 6 weeks" compares the mean morning pain of the first and the last week of
 #: this span (RunningPhysio; **design**).
 REFER_NO_IMPROVEMENT_DAYS = 42
@@ -52,7 +73,8 @@ REFER_MIN_IMPROVEMENT = 2.0
 REFER_NO_IMPROVEMENT_MIN_PAIN = 3.0
 #: Each week needs at least this many pain scores for a weekly mean to count. **design**
 WEEK_MIN_CHECKINS = 2
-#: The no-improvement referral is repeated at most this often. **design**
+#: A referral's full advice is given when it starts and then at most this often; in between the answer
+#: keeps refer=True and a one-line reminder (domain.md rule 2: "repeated at most weekly"; **design**).
 REFER_REPEAT_DAYS = 7
 #: Length of the walk offered with a referral (table stage 0: 20-30 min brisk walk; easy here). **design**
 REFER_WALK_MINUTES = 20
@@ -81,8 +103,12 @@ REGRESS_MORNINGS_DAYS = 7
 TREND_RISING_WEEKS = 2
 #: ... each rise at least this many points, so day-to-day noise does not count. **design**
 TREND_MIN_RISE = 0.5
-#: Running is cut to this fraction of the last planned run ("cut running ~30%", domain.md; **design**).
+#: Running is cut to this fraction of the run that flared (the logged run; else the planned one)
+#: ("cut running ~30%", domain.md; **design**).
 REGRESS_RUN_FACTOR = 0.7
+#: Within this many days of a cut, only a new flare (peak pain > 5 in a newly reported session) cuts
+#: again (domain.md rule 10: "a second cut within 4 days needs a new flare").
+CUT_MIN_GAP_DAYS = 4
 
 # --- rule 4: cross-train ---------------------------------------------------------------------------
 
@@ -94,6 +120,11 @@ CROSS_TRAIN_RISE = 3.0
 CROSS_TRAIN_MIN_MINUTES = 20
 #: Longest cross-training session offered. **design**
 CROSS_TRAIN_MAX_MINUTES = 60
+#: Severe pain: morning pain at or above this -> gentle movement only (domain.md rule 4; the seed
+#: article; NICE NG59: stay active within limits) ...
+SEVERE_PAIN = 8.0
+#: ... a short easy walk and mobility, this many minutes at most in all (domain.md rule 4).
+SEVERE_MAX_MINUTES = 20
 
 # --- rule 5: hold ----------------------------------------------------------------------------------
 
@@ -123,6 +154,31 @@ RUN_MINUTES_MAX = 90
 CONTINUOUS_MIN_RUN_MINUTES = 5
 #: A returning/regular runner's "comfortable minutes" are believed up to this; more must be logged. **design**
 SEED_MAX_RUN_MINUTES = 60
+
+# --- rule 10: what was done, not what was planned ---------------------------------------------------
+
+#: A run logged by distance only counts as distance x pace running minutes; the pace is the user's own
+#: (minutes / km of their runs logged with both, in the window), this default until then (**design**:
+#: an easy pace for recreational runners).
+DEFAULT_PACE_MIN_PER_KM = 6.5
+#: A user's own pace is believed within these bounds (min/km), else the default stands (**design**).
+PACE_BOUNDS = (3.0, 12.0)
+#: A walk logged by distance only: minutes = km x this (**design**: brisk walking, ~5 km/h).
+WALK_PACE_MIN_PER_KM = 12.0
+#: A logged run longer than SESSION_CAP_FACTOR x the longest run of the previous LONGEST_RUN_DAYS is
+#: named to the user, and no step up follows for this many days (Frandsen 2025; domain.md rule 10).
+OVERREACH_HOLD_DAYS = 7
+#: A logged run counts as demonstrated tolerance (the level follows it) when it settled by the next
+#: morning and its peak pain was at most this (Silbernagel 2007: 4-5 acceptable).
+DEMONSTRATED_PEAK_MAX = PAIN_ACCEPTABLE_MAX
+#: "Keeps doing something else": at least DIVERGE_MIN of the last DIVERGE_CHECKINS check-ins reported
+#: something other than the session suggested the day before (**design**) ...
+DIVERGE_CHECKINS = 4
+DIVERGE_MIN = 3
+#: ... a logged run differs when its running minutes are off by more than this fraction (**design**) ...
+DIVERGE_RUN_FRACTION = 0.25
+#: ... and the user is told so once, then not again for this many days (**design**).
+DIVERGE_TELL_DAYS = 28
 
 # --- Couch to 5K (NHS) -----------------------------------------------------------------------------
 

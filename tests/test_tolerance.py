@@ -20,6 +20,7 @@ from bot.domain import (
     Profile,
     Recommendation,
 )
+from bot.messages import recommendation_text
 from bot.model import (
     ToleranceState,
     initial_state,
@@ -146,7 +147,8 @@ def test_minutes_include_the_warm_up_walk() -> None:
     r = recommend(initial_state(p, D0), p, D0)
     assert (r.action, r.minutes, r.run_minutes) == ("walk_run", 25, 8)
     assert r.intervals == Intervals(60, 90, 8)
-    assert "8 × (run 60 s, walk 90 s)" in r.reason
+    assert "25 minutes, 8 of them running" in r.reason
+    assert "8 × (run 60 s, walk 90 s)" in recommendation_text(r)
 
 
 def test_stage_table_matches_couch_to_5k() -> None:
@@ -194,9 +196,12 @@ def test_red_flag_beats_everything() -> None:
 def test_after_a_red_flag_training_stays_at_walk_level_for_a_week() -> None:
     _, recs = feed(RET20, [ci(2), ci(2, red_flags=("fever",))] + [ci(2, run(20)) for _ in range(7)])
     assert recs[1].action == "seek_care"
+    assert (recs[2].action, recs[2].refer, recs[2].rule, recs[2].urgency) == ("walk", True, "refer", "soon")
     for r in recs[2:1 + th.RED_FLAG_FOLLOWUP_DAYS]:
-        assert (r.action, r.refer, r.rule) == ("walk", True, "refer")
+        assert (r.action, r.refer, r.run_minutes) == ("walk", True, 0)
         assert "warning symptoms" in r.reason
+    # The full advice once; then a reminder each day, not the whole text again.
+    assert {r.rule for r in recs[3:1 + th.RED_FLAG_FOLLOWUP_DAYS]} == {"refer_reminder"}
     assert recs[1 + th.RED_FLAG_FOLLOWUP_DAYS].action != "walk"
 
 
@@ -205,11 +210,12 @@ def test_after_a_red_flag_training_stays_at_walk_level_for_a_week() -> None:
 
 def test_refer_on_leg_pain_at_threshold_and_not_below() -> None:
     st = ready()
-    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN, leg_symptoms=("leg_pain",)), day(7))
-    assert (r.action, r.refer, r.rule, r.run_minutes) == ("walk", True, "refer", 0)
-    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN - 0.5, leg_symptoms=("leg_pain",)), day(7))
+    _, r = step(st, RET20, ci(2, leg_pain=th.REFER_LEG_PAIN_MIN, leg_symptoms=("leg_pain",)), day(7))
+    assert (r.action, r.refer, r.rule, r.run_minutes, r.urgency) == ("walk", True, "refer", 0, "soon")
+    _, r = step(st, RET20, ci(2, leg_pain=th.REFER_LEG_PAIN_MIN - 0.5, leg_symptoms=("leg_pain",)), day(7))
     assert not r.refer
-    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN), day(7))
+    # The back score is not the leg score.
+    _, r = step(st, RET20, ci(th.REFER_LEG_PAIN_MIN, leg_symptoms=("leg_pain",)), day(7))
     assert not r.refer
 
 
@@ -232,9 +238,9 @@ def test_refer_when_no_improvement_over_six_weeks() -> None:
     assert recs[-1].refer and recs[-1].rule == "refer" and "6 weeks" in recs[-1].reason
     assert recs[-1].action == "walk"
     assert not any(r.refer for r in recs[:-1])
-    # Not repeated within a week.
+    # In force the next day, but the full advice is not repeated within a week.
     _, r = step(st, NEW, ci(4, walk(25, 1)), day(42))
-    assert not r.refer
+    assert r.refer and r.rule == "refer_reminder" and r.action == "walk"
 
 
 def test_no_referral_after_a_two_point_improvement_or_low_pain() -> None:
@@ -336,7 +342,7 @@ def test_regress_beats_progress() -> None:
 
 
 def test_a_flare_on_a_refer_day_still_cuts_the_next_run() -> None:
-    st, r = step(ready(), RET20, ci(6, run(20, 8), leg_symptoms=("leg_pain",)), day(7))
+    st, r = step(ready(), RET20, ci(6, run(20, 8), leg_pain=6, leg_symptoms=("leg_pain",)), day(7))
     assert r.rule == "refer" and st.prog.target == 14 and "drops to 14" in r.reason
 
 
@@ -591,7 +597,7 @@ def test_no_run_the_day_after_a_run() -> None:
     st = ready()
     _, r = step(st, RET20, ci(2, run(20, 4)), day(7))
     assert r.action in ("cross_train", "strength") and r.run_minutes == 0
-    assert r.rule == "week_shape" and r.reason.startswith("You ran yesterday")
+    assert r.rule == "week_shape" and r.reason.startswith("You ran 20 minutes yesterday")
     _, r = step(st, RET20, ci(2, run(20, 1)), day(7))
     assert r.rule == "progress" and r.action in ("cross_train", "strength") and "the day after a run" in r.reason
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from datetime import date, timedelta
 
@@ -10,7 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import thresholds as th
-from bot.domain import ACTIVITY_KINDS, RED_FLAGS, Activity, CheckIn, Intervals, Profile, Recommendation
+from bot.domain import (
+    ACTIVITY_KINDS,
+    RED_FLAGS,
+    SOON_RED_FLAGS,
+    Activity,
+    CheckIn,
+    Intervals,
+    Profile,
+    Recommendation,
+)
+from bot.messages import recommendation_text
 from bot.model import ToleranceState, initial_state, profile_changed, recommend, step, tolerance_summary
 
 ACTIONS = {"run", "walk_run", "walk", "cross_train", "strength", "rest", "seek_care"}
@@ -18,6 +29,8 @@ NO_RUNNING = {"walk", "cross_train", "strength", "rest", "seek_care"}
 D0 = date(2026, 1, 5)
 #: A generous ceiling on the stored state: WINDOW_DAYS records of at most ~400 characters each.
 STATE_JSON_MAX = th.WINDOW_DAYS * 400 + 1000
+#: Every recommendation message stays under this many characters (issue 8).
+MESSAGE_MAX = 500
 
 # Numbers as a buggy parser or a user might send them: in range, out of range, and not finite.
 odd_float = st.one_of(
@@ -32,7 +45,7 @@ activities = st.builds(
     Activity,
     kind=st.sampled_from(ACTIVITY_KINDS),
     minutes=odd_float,
-    km=st.none(),
+    km=st.one_of(st.none(), st.floats(min_value=0, max_value=50), st.just(float("nan"))),
     effort=st.sampled_from([None, "easy", "steady", "hard"]),
     pain_during=pain,
     run_minutes=odd_float,
@@ -50,7 +63,11 @@ checkins = st.builds(
         st.just(()),
         st.lists(st.sampled_from([*RED_FLAGS, "unknown_flag"]), min_size=1, max_size=3).map(tuple),
     ),
-    leg_symptoms=st.sampled_from([(), ("leg_pain",)]),
+    leg_symptoms=st.sampled_from([(), ("leg_pain",), ("below_knee",), ("numb_patch",), ("pins_and_needles",)]),
+    leg_pain=pain,
+    possible_flags=st.sampled_from([(), (), ("minor_fall",)]),
+    worried=st.booleans(),
+    cleared=st.sampled_from([False, False, False, True]),
 )
 profiles = st.builds(
     Profile,
@@ -74,11 +91,26 @@ def check_rec(r: Recommendation, ci: CheckIn | None = None) -> None:
     if r.action == "seek_care":
         assert r.urgency in ("emergency", "same_day") and r.nudges == () and r.minutes == 0
     else:
-        assert r.urgency is None and r.minutes > 0
+        assert r.urgency == ("soon" if r.refer else None) and r.minutes > 0
     if r.refer:
         assert r.action == "walk"
-    if ci is not None and ci.red_flags:
-        assert r.action == "seek_care"
+    if ci is not None:
+        urgent = [f for f in ci.red_flags if f not in SOON_RED_FLAGS]
+        if urgent:
+            assert r.action == "seek_care"
+        elif ci.red_flags:
+            assert (r.refer and r.urgency == "soon") or ci.cleared  # a "soon" flag: see a GP in the next days
+        pain = ci.pain if ci.pain is not None and math.isfinite(ci.pain) else None
+        if pain is not None and pain >= th.SEVERE_PAIN and r.action != "seek_care":
+            assert r.action == "walk" and r.minutes <= th.SEVERE_MAX_MINUTES  # rule 4: gentle movement only
+        leg = ci.leg_pain if ci.leg_pain is not None and math.isfinite(ci.leg_pain) else None
+        if (leg is not None and leg >= th.REFER_LEG_PAIN_MIN) or ci.possible_flags:
+            assert r.run_minutes == 0
+        if leg is not None and leg >= th.REFER_LEG_PAIN_MIN and not ci.red_flags:
+            # Referred, or (after a professional checked them) still no running.
+            assert r.refer or r.rule in ("leg", "red_flag")
+    text = recommendation_text(r)
+    assert len(text) < MESSAGE_MAX, text
     assert r.reason and r.reason.endswith(".") and ". " not in r.reason[:-1]
     assert r.rule
 

@@ -21,13 +21,13 @@ session it reports, and "ran yesterday" means "D's check-in reports a run".
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot import thresholds as th
 from bot.domain import CheckIn, Profile, Recommendation
 from bot.model.analysis import Analysis
-from bot.model.record import day_record, median, put_record, with_meta
+from bot.model.record import day_record, longest_before, median, pace_of, put_record, with_meta
 from bot.model.rules import decide, level_session, seed_level, session_cap
 from bot.model.state import Progression, ToleranceState, iso, jnum
 from bot.stages import stage_label
@@ -57,7 +57,11 @@ def step(
     base = state.prog
     if state.last_step is not None and day == state.last_step and state.undo is not None:
         base = state.undo
-    records = put_record(state.records, day_record(checkin, day), day)
+    prior = tuple(r for r in state.records if r.d != day)
+    yest = next((r for r in reversed(prior) if r.d == day - timedelta(days=1)), None)
+    asked = yest.pm if yest is not None and yest.pa in ("run", "walk_run") else 0
+    new_rec = day_record(checkin, day, pace_of(prior), longest_before(prior, day), asked)
+    records = put_record(state.records, new_rec, day)
     if state.last_step is not None and day < state.last_step:
         rec, _, meta = decide(records, base, state, day, allow_progress=False)
         return replace(state, records=with_meta(records, day, meta)), rec

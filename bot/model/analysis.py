@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from bot import thresholds as th
+from bot.domain import SOON_RED_FLAGS
 from bot.model.record import baseline_of
 from bot.model.state import DayRecord, Progression
+
+#: Referral triggers that keep a referral in force (rule 2). The red-flag follow-up has its own week.
+REFER_CODES = frozenset({"soon_flag", "leg", "worried", "high_pain", "persistent_pain", "worse_less_load",
+                         "no_improvement"})
 
 # --- analysis of the window ------------------------------------------------------------------------
 
@@ -26,26 +31,54 @@ class Analysis:
         nweeks = th.WINDOW_DAYS // th.WEEK_DAYS + 1
         week_sum = [0.0] * nweeks
         week_n = [0] * nweeks
+        week_am = [0.0] * nweeks
         wd, longest_days, mornings_days, rise = th.WEEK_DAYS, th.LONGEST_RUN_DAYS, th.REGRESS_MORNINGS_DAYS, \
             th.REGRESS_MORNING_RISE
         nudge_days, flag_days, refer_days = th.STRENGTH_NUDGE_REPEAT_DAYS, th.RED_FLAG_FOLLOWUP_DAYS, \
             th.REFER_REPEAT_DAYS
+        soon = SOON_RED_FLAGS
         longest30 = week_run_total = 0.0
         week_runs = runs_6d = strength_7 = high_mornings = 0
         last_strength: date | None = None
         last_active: date | None = None
         flag_day: date | None = None
-        strength_nudged = refer_given = False
+        strength_nudged = False
         load_since_cut = prog.last_cut is None
         level: list[DayRecord] = []
         dord = day.toordinal()
         since = prog.since
         cut = prog.last_cut
         stage0 = prog.stage == 0
+        cleared: date | None = None
+        hi_days, hi_pain, pers_days, pers_pain = th.REFER_HIGH_PAIN_DAYS, th.REFER_HIGH_PAIN, \
+            th.REFER_PERSISTENT_DAYS, th.REFER_PERSISTENT_PAIN
+        hold_days, codes = th.REFER_HOLD_DAYS, REFER_CODES
+        high_n = pers_n = 0
+        fired: DayRecord | None = None
+        full: DayRecord | None = None
         for r in recs:
             # Unpacking once is much cheaper than a dozen attribute lookups per record.
-            rd, p, b, _k, _m, rl, rt, ran, w20, act, stren, _pk, _hard, _leg, flags, _pa, _pr, pt, pn = r
+            (rd, p, b, _k, _m, rl, rt, ran, w20, act, stren, _pk, _hard, _leg, flags, _lp, _ls, _pf, _wo, cl,
+             am, _km, _kmm, _ov, _pa, pr, pt, pn, _pm) = r
             age = dord - rd.toordinal()
+            # Rule 2: what counts since the last "a professional checked me" (that day included).
+            if cl:
+                cleared = rd
+                high_n = pers_n = 0
+                fired = full = None
+            else:
+                if p is not None:
+                    if age < hi_days and p >= hi_pain:
+                        high_n += 1
+                    if age < pers_days and p >= pers_pain:
+                        pers_n += 1
+                if age > 0:
+                    if age < hold_days and pt in codes:
+                        fired = r
+                    if age < refer_days and pr == "refer":
+                        full = r
+            if age // wd < nweeks:
+                week_am[age // wd] += am
             if p is not None:
                 w = age // wd
                 if w < nweeks:
@@ -70,10 +103,8 @@ class Analysis:
             if age > 0:
                 if age < nudge_days and pn == "add_strength":
                     strength_nudged = True
-                if age < flag_days and flags:
+                if age < flag_days and flags and not soon.issuperset(flags):
                     flag_day = rd
-                if age < refer_days and pt == "no_improvement":
-                    refer_given = True
             if w20 if stage0 else ran:
                 if rd > since:
                     level.append(r)
@@ -87,12 +118,21 @@ class Analysis:
         self.last_strength = last_strength
         self.strength_nudged = strength_nudged
         self.flag_day = flag_day
-        self.refer_given = refer_given
+        #: Rule 2: the last "a professional checked me" day; since then, check-ins with pain >= 7 in the
+        #: last 5 days and >= 5 in the last 14; the latest earlier day a referral trigger fired (within
+        #: REFER_HOLD_DAYS) and the latest day its full advice was given (within REFER_REPEAT_DAYS).
+        self.cleared = cleared
+        self.high_n = high_n
+        self.pers_n = pers_n
+        self.refer_fired = fired
+        self.refer_full = full
         self.load_since_cut = load_since_cut
         self.level = level
         #: Morning pains per 7-day block back from ``day`` (block 0 = the last 7 days).
         self.week_sum = week_sum
         self.week_n = week_n
+        #: Activity minutes per 7-day block back from ``day`` (the load).
+        self.week_am = week_am
         #: Mornings in the last REGRESS_MORNINGS_DAYS at least REGRESS_MORNING_RISE above their baseline.
         self.high_mornings = high_mornings
         self.level_good = [is_good(r) for r in level]

@@ -8,19 +8,13 @@ from bot import thresholds as th
 from bot.model.analysis import Analysis
 from bot.model.record import KIND_NAME
 from bot.model.state import DayRecord, Progression, ToleranceState
+from bot.red_flags import TABLE as RED_FLAG_TABLE
 from bot.stages import STAGES, Session, stage_label
 
 WALK_RANGE = "-".join(str(m) for m in th.KEEP_MOVING_WALK_RANGE)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-FLAG_WORDS = {
-    "saddle_numbness": "numbness around the groin or buttocks",
-    "bladder_bowel": "new bladder or bowel trouble",
-    "leg_weakness": "weakness or numbness in your legs",
-    "trauma": "back pain after a fall or accident",
-    "fever": "a fever with your back pain",
-    "night_pain": "night pain that rest does not ease",
-    "weight_loss": "unexplained weight loss",
-}
+#: How each red flag is named: the one table in bot/red_flags.py.
+FLAG_WORDS = {f.id: f.words for f in RED_FLAG_TABLE}
 
 # --- words -----------------------------------------------------------------------------------------
 
@@ -31,7 +25,7 @@ def phrase(s: Session, prog: Progression) -> str:
     if s.action == "run":
         return f"{s.run_minutes} minutes of easy running"
     label = STAGES[prog.stage].label if prog.stage < th.CONTINUOUS_STAGE else "walk/run"
-    return f"{label}'s walk/run ({s.description})"
+    return f"{label}'s walk/run ({s.minutes} minutes, {s.run_minutes} of them running)"
 
 
 def start_reason(prog: Progression, state: ToleranceState) -> str:
@@ -52,8 +46,11 @@ def progress_reason(old: Progression, new: Progression, s: Session, a: Analysis,
             f"{pain_text(th.PAIN_SAFE_MAX)} or less, so you step up to {what}.")
 
 
-def regress_reason(trig: str, a: Analysis, day: date, mins: int) -> str:
+def regress_reason(trig: str, a: Analysis, day: date, mins: int, gentle: bool = False) -> str:
     today = f"today is an easy {mins}-minute bike, swim, cross-trainer or walk"
+    if gentle:
+        today = (f"with your back at {pain_text(a.pain)} today is gentle movement only: a short easy walk and "
+                 f"some mobility, {th.SEVERE_MAX_MINUTES} minutes at most")
     t = a.today
     assert t is not None
     if trig == "peak":
@@ -84,12 +81,98 @@ def keep_moving_reason(days: int, what: str) -> str:
 
 
 def session_ref(r: DayRecord, day: date) -> str:
-    """'yesterday's 20-minute run': the session a check-in reported (done the day before it)."""
-    when = "yesterday's" if r.d == day else f"{WEEKDAYS[(r.d - timedelta(days=1)).weekday()]}'s"
+    """'yesterday's 20-minute run': the session a check-in reported (done the day before it). Named by
+    weekday only within the last week; older sessions by their age ("your 20-minute run 13 days ago")."""
+    done = r.d - timedelta(days=1)
+    age = (day - done).days
     kind = KIND_NAME.get(r.k, "session")
-    if r.m is not None and r.m >= 1:
-        return f"{when} {num_text(r.m)}-minute {kind}"
-    return f"{when} {kind}"
+    size = f"{num_text(r.m)}-minute " if r.m is not None and r.m >= 1 else ""
+    if r.d == day:
+        return f"yesterday's {size}{kind}"
+    if age < th.WEEK_DAYS:
+        return f"{WEEKDAYS[done.weekday()]}'s {size}{kind}"
+    return f"your {size}{kind} {age} days ago"
+
+
+#: Kinds in the plural, for "you have mostly been choosing bike rides".
+KIND_PLURAL = {"walk": "walks", "walk_run": "walk/runs", "cycle": "bike rides", "swim": "swims",
+               "cross_trainer": "cross-trainer sessions", "strength": "strength sessions", "other": "other sessions"}
+
+
+def ack(a: Analysis, day: date) -> list[str]:
+    """Clauses acknowledging today's check-in (rule 10 and item 10: a changed input never gets yesterday's
+    words): what was done, a run over 110% of the 30-day longest (named, no step up for a week)."""
+    t = a.today
+    if t is None:
+        return []
+    out: list[str] = []
+    if t.ov > 0 and t.rl > 0:
+        out.append(f"yesterday's {num_text(t.rl)}-minute run was {round((t.rl / t.ov - 1) * 100)}% over your "
+                   f"{th.LONGEST_RUN_DAYS}-day longest ({num_text(t.ov)} min), more than the safe "
+                   f"{pct(th.SESSION_CAP_FACTOR)}, so no step up this week")
+    return out
+
+
+def noted(a: Analysis, day: date, reason: str) -> tuple[str, str]:
+    """What the reason does not say of today's check-in: a lead ("Thanks for yesterday's 40-minute bike
+    ride", "After a rest day") and a tail (" (your back: 3/10 this morning)"), so that a changed input
+    never gets yesterday's words."""
+    t = a.today
+    if t is None:
+        return "", ""
+    lead = tail = ""
+    if t.k and session_ref(t, day) not in reason and f"ran {num_text(t.rl)} minutes yesterday" not in reason:
+        lead = f"Thanks for {session_ref(t, day)}"
+    elif not t.k and "yesterday" not in reason:
+        if t.k:
+            lead = f"Thanks for {session_ref(t, day)}"
+        else:
+            lead = "After a quiet day"
+    if t.p is not None and pain_text(t.p) not in reason:
+        tail = f" (your back: {pain_text(t.p)} this morning)"
+    return lead, tail
+
+
+def adopt_clause(r: DayRecord, day: date, prog: Progression) -> str:
+    what = f"{prog.target} minutes of running" if prog.stage >= th.CONTINUOUS_STAGE else stage_label(prog.stage)
+    return f"{session_ref(r, day)} settled well, so the plan builds from {what}"
+
+
+def join_clauses(lead: list[str], more: str | list[str]) -> list[str]:
+    return [*lead, *([more] if isinstance(more, str) else more)]
+
+
+_LOWER_OK = ("Your ", "You ", "This ", "There ", "Peak ", "That ", "Until ", "Leg ", "Weakness ", "Numbness ",
+             "Yesterday ")
+
+
+#: The longest reason (characters): lead clauses that do not fit are left out, so that the whole message
+#: (session line, reason, referral line, nudge) stays under 500 characters (issue 8; **design**).
+MAX_REASON_CHARS = 280
+
+
+def fit_lead(lead: list[str], reason: str, tail: str = "") -> tuple[str, list[str]]:
+    """The reason with as many lead clauses (in priority order) as fit MAX_REASON_CHARS; and those kept."""
+    kept: list[str] = []
+    for c in lead:
+        if c and len(with_lead([*kept, c], reason)) <= MAX_REASON_CHARS:
+            kept.append(c)
+    out = with_lead(kept, reason, tail)
+    return (out if len(out) <= MAX_REASON_CHARS else with_lead(kept, reason)), kept
+
+
+def with_lead(lead: list[str], reason: str, tail: str = "") -> str:
+    """One sentence: the lead clauses, then the reason (its first word lower-cased when it is no name)."""
+    if tail:
+        reason = reason[:-1] + tail + "." if reason.endswith(".") else reason + tail
+    clauses = [c for c in lead if c]
+    if not clauses:
+        return reason
+    body = reason
+    if body.startswith(_LOWER_OK):
+        body = body[:1].lower() + body[1:]
+    first = clauses[0]
+    return "; ".join([first[:1].upper() + first[1:], *clauses[1:], body])
 
 
 def pct(factor: float) -> str:

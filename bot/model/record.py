@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from bot import thresholds as th
@@ -19,13 +20,18 @@ _KIND_RANK = {"run": 0, "walk_run": 1, "walk": 2, "cycle": 3, "swim": 3, "cross_
 # --- recording -------------------------------------------------------------------------------------
 
 
-def day_record(ci: CheckIn, day: date) -> DayRecord:
-    rl = rt = 0.0
+def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
+               prior_longest: float = 0.0, asked: float = 0.0) -> DayRecord:
+    """``pace``: the user's minutes per km so far (runs logged by distance only); ``prior_longest``: the
+    longest run of the LONGEST_RUN_DAYS before ``day``: a longer run than its 110% is flagged, unless it
+    was no longer than the run the model suggested (``asked``: the plan's own steps, Couch to 5K)."""
+    rl = rt = km_t = km_m = 0.0
     ran = w20 = hard = st = False
     active = 0.0
     peak: float | None = None
     main: Activity | None = None
-    for a in ci.activities:
+    acts = tuple(_with_minutes(a, pace) for a in ci.activities)
+    for a, timed in acts:
         mins = clean(a.minutes, 0.0, th.MAX_ACTIVITY_MINUTES)
         active += th.UNKNOWN_ACTIVITY_MINUTES if mins is None else mins
         if a.kind in _RUN_KINDS:
@@ -33,6 +39,9 @@ def day_record(ci: CheckIn, day: date) -> DayRecord:
             run = _run_minutes(a)
             rl = max(rl, run)
             rt += run
+            if timed and a.kind == "run" and run > 0:
+                km_t += clean(a.km, 0.0, 1000.0) or 0.0
+                km_m += run
         if a.kind in _WALKISH_KINDS and (mins is None or mins >= th.STAGE0_MIN_WALK_MINUTES):
             w20 = True
         if a.kind == "strength":
@@ -46,12 +55,49 @@ def day_record(ci: CheckIn, day: date) -> DayRecord:
         if main is None or _KIND_RANK.get(a.kind, 9) < _KIND_RANK.get(main.kind, 9):
             main = a
     flags = tuple(dict.fromkeys(f if f in RED_FLAGS else "other" for f in ci.red_flags))
+    over = prior_longest if (prior_longest >= 1 and rl > prior_longest * th.SESSION_CAP_FACTOR + 1e-9
+                             and rl > asked) else 0.0
     return DayRecord(
         d=day, p=clean(ci.pain, th.PAIN_MIN, th.PAIN_MAX),
         k=(main.kind if main.kind in KIND_NAME else "other") if main else "", m=_main_minutes(main),
         rl=rl, rt=rt, ran=ran, w20=w20, act=active >= th.INACTIVE_MINUTES, st=st, pk=peak, hard=hard,
         leg=ci.has_leg_symptoms, flags=flags,
+        lp=clean(ci.leg_pain, th.PAIN_MIN, th.PAIN_MAX), ls=tuple(dict.fromkeys(ci.leg_symptoms)),
+        pf=tuple(dict.fromkeys(ci.possible_flags)), wo=bool(ci.worried), cl=bool(ci.cleared),
+        am=min(active, th.MAX_ACTIVITY_MINUTES), km=km_t, kmm=km_m, ov=over,
     )
+
+
+def _with_minutes(a: Activity, pace: float) -> tuple[Activity, bool]:
+    """(the activity with minutes from its distance when only the distance was logged, whether it was
+    timed): rule 10, a run logged as '8 km' is running."""
+    km = clean(a.km, 0.0, 1000.0)
+    mins = clean(a.minutes, 0.0, th.MAX_ACTIVITY_MINUTES)
+    if mins is not None or not km:
+        return a, mins is not None and bool(km)
+    if a.kind in _RUN_KINDS:
+        est = min(th.MAX_ACTIVITY_MINUTES, km * pace)
+        return replace(a, minutes=est, run_minutes=a.run_minutes if a.kind == "walk_run" else est), False
+    if a.kind == "walk":
+        return replace(a, minutes=min(th.MAX_ACTIVITY_MINUTES, km * th.WALK_PACE_MIN_PER_KM)), False
+    return a, False
+
+
+def pace_of(records: tuple[DayRecord, ...]) -> float:
+    """The user's minutes per km from their runs logged with time and distance (the default until then)."""
+    km = sum(r.km for r in records)
+    mins = sum(r.kmm for r in records)
+    if km <= 0:
+        return th.DEFAULT_PACE_MIN_PER_KM
+    pace = mins / km
+    lo, hi = th.PACE_BOUNDS
+    return pace if lo <= pace <= hi else th.DEFAULT_PACE_MIN_PER_KM
+
+
+def longest_before(records: tuple[DayRecord, ...], day: date) -> float:
+    """The longest run reported in the LONGEST_RUN_DAYS before ``day`` (``day`` itself excluded)."""
+    first = day - timedelta(days=th.LONGEST_RUN_DAYS)
+    return max((r.rl for r in records if first <= r.d < day and r.ran), default=0.0)
 
 
 def _main_minutes(a: Activity | None) -> float | None:
@@ -125,12 +171,15 @@ def baseline_of(recs: tuple[DayRecord, ...] | list[DayRecord], i: int) -> float 
     return median(vals) if vals else None
 
 
-def with_meta(records: tuple[DayRecord, ...], day: date, meta: tuple[str, str, str, str]) -> tuple[DayRecord, ...]:
-    """Store the day's answer on its record (the record's last four fields)."""
+Meta = tuple[str, str, str, str, int]
+
+
+def with_meta(records: tuple[DayRecord, ...], day: date, meta: Meta) -> tuple[DayRecord, ...]:
+    """Store the day's answer on its record (the record's last five fields)."""
     for i in range(len(records) - 1, -1, -1):
         r = records[i]
         if r.d == day:
-            return (*records[:i], DayRecord._make((*r[:-4], *meta)), *records[i + 1:])
+            return (*records[:i], DayRecord._make((*r[:-5], *meta)), *records[i + 1:])
     return records
 
 def median(vals: list[float]) -> float:

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from bot import thresholds as th
-from bot.domain import EMERGENCY_RED_FLAGS, RED_FLAGS, Nudge, Profile, Recommendation
+from bot.domain import RED_FLAGS, SOON_RED_FLAGS, Nudge, Profile, Recommendation
 from bot.model.analysis import Analysis, is_good, is_settled
 from bot.model.reasons import (
     FLAG_WORDS,
+    KIND_PLURAL,
     WALK_RANGE,
     WEEKDAYS,
+    ack,
+    adopt_clause,
     ago,
     capitalised,
     cut_clause,
+    fit_lead,
+    join_clauses,
     join_words,
     keep_moving_reason,
+    noted,
     num_text,
     pain_text,
     pct,
@@ -27,7 +34,9 @@ from bot.model.reasons import (
     session_ref,
     start_reason,
 )
+from bot.model.record import Meta
 from bot.model.state import DayRecord, Progression, ToleranceState
+from bot.red_flags import urgency_of
 from bot.stages import STAGES, Session, continuous, stage_for_minutes
 
 # --- sessions --------------------------------------------------------------------------------------
@@ -69,10 +78,12 @@ def seed_level(profile: Profile) -> tuple[int, int, int | None]:
     return stage, target, c
 
 
-def _cut(prog: Progression, planned: Session, day: date) -> Progression:
-    """Rule 3: drop one stage, or cut continuous running to REGRESS_RUN_FACTOR of the planned run."""
+def _cut(prog: Progression, planned: Session, day: date, done: float = 0.0) -> Progression:
+    """Rule 3: drop one stage, or cut continuous running to REGRESS_RUN_FACTOR of the run that flared:
+    the run logged today (``done``, rule 10: what was done), else the planned one."""
     if prog.stage >= th.CONTINUOUS_STAGE:
-        new = round(planned.run_minutes * th.REGRESS_RUN_FACTOR)
+        new = round((done if done > 0 else planned.run_minutes) * th.REGRESS_RUN_FACTOR)
+        new = min(new, th.RUN_MINUTES_MAX)
         if new >= th.CONTINUOUS_MIN_RUN_MINUTES:
             return replace(prog, target=new, since=day, last_cut=day)
         stage, _ = stage_for_minutes(new)
@@ -80,71 +91,144 @@ def _cut(prog: Progression, planned: Session, day: date) -> Progression:
     return replace(prog, stage=max(0, prog.stage - 1), target=0, since=day, last_cut=day)
 
 
+def _adopt(prog: Progression, a: Analysis) -> tuple[Progression, DayRecord | None]:
+    """Rule 10: a run done with settled pain is evidence, whoever planned it. The level rises to the
+    longest such run since the last cut (in the last 30 days), unless it was an overreach (named, held)."""
+    best: DayRecord | None = None
+    cut = prog.last_cut
+    for r in a.recs:
+        if (not r.ran or r.k != "run" or r.ov or r.hard or (cut is not None and r.d <= cut) or r.d <= prog.seeded_on
+                or (a.day - r.d).days >= th.LONGEST_RUN_DAYS or not is_settled(r)
+                or (r.pk is not None and r.pk > th.DEMONSTRATED_PEAK_MAX)):
+            continue
+        if best is None or (r.m or 0) > (best.m or 0):
+            best = r  # the continuous run itself (r.m), not a walk/run logged beside it
+    if best is None or (best.m or 0) < th.CONTINUOUS_MIN_RUN_MINUTES:
+        return prog, None  # only a continuous run is evidence for a continuous level
+    mins = min(int(best.m or 0), th.RUN_MINUTES_MAX)
+    current = prog.target if prog.stage >= th.CONTINUOUS_STAGE else STAGES[prog.stage].sessions[-1].run_minutes
+    if mins <= current:
+        return prog, None
+    stage, target = stage_for_minutes(mins)
+    if (stage, target) <= (prog.stage, prog.target):
+        return prog, None
+    # The level counts from that run: it is the first session at the new level.
+    return replace(prog, stage=stage, target=target, since=best.d - timedelta(days=1)), best
+
+
 # --- the decision ----------------------------------------------------------------------------------
 
 
 def decide(
     records: tuple[DayRecord, ...], prog: Progression, state: ToleranceState, day: date, allow_progress: bool,
-) -> tuple[Recommendation, Progression, tuple[str, str, str, str]]:
+) -> tuple[Recommendation, Progression, Meta]:
     """The day's answer, the level after it, and what to note on the day's record."""
     a = Analysis(records, day, prog)
     t = a.today
     pain, base = a.pain, a.baseline
+
+    # Rule 10: the level follows demonstrated tolerance before anything is planned from it.
+    adopted, shown = _adopt(prog, a) if allow_progress else (prog, None)
+    if shown is not None:
+        prog = adopted
+        a = Analysis(records, day, prog)
     planned = level_session(prog, a)
 
     # Rule 3's triggers change the level whichever rule decides today's session, so that a flare is
     # never forgotten because a higher rule (red flag, refer) spoke that day.
-    trig = _regress_trigger(a, prog)
+    trig = _regress_trigger(a, prog, day)
     new_prog = prog
     cut_done = False
     if trig and a.load_since_cut:
-        new_prog = _cut(prog, planned, day)
+        new_prog = _cut(prog, planned, day, t.rl if t is not None and t.ran else 0.0)
         cut_done = True
+    # Lead clauses, most important first: an overreach named, "you keep doing something else", the level
+    # following a demonstrated run; then a thanks for what was done (noted() in done()).
+    lead = ack(a, day)
+    told = _diverging(a, new_prog, day)
+    lead = join_clauses(lead, told)
+    if shown is not None and not cut_done:
+        lead = join_clauses(lead, adopt_clause(shown, day, new_prog))
 
-    # 1. Red flags: stop all training advice.
-    if t is not None and t.flags:
-        urgent = any(f in EMERGENCY_RED_FLAGS for f in t.flags)
-        words = join_words([FLAG_WORDS.get(f, "a warning symptom") for f in t.flags])
-        reason = (f"You reported {words}, which needs urgent checking: go to A&E or call your emergency "
-                  "number now, and no training until you have been seen."
-                  if urgent else
-                  f"You reported {words}, which a doctor should check today, so no training advice until "
-                  "you have been seen.")
-        rec = Recommendation(action="seek_care", reason=reason, rule="red_flag",
-                             urgency="emergency" if urgent else "same_day",
-                             red_flags=tuple(f for f in t.flags if f in RED_FLAGS))
-        return rec, new_prog, ("seek_care", "red_flag", "", "")
+    def done(rec: Recommendation, trigger: str = "") -> tuple[Recommendation, Progression, Meta]:
+        final = new_prog
+        if rec.action != "seek_care":
+            first, tail = noted(a, day, " ".join([*lead, rec.reason]))
+            reason, kept = fit_lead([*lead, first], rec.reason, tail)
+            rec = replace(rec, reason=reason)
+            if told and told in kept:  # told once: only when it was said
+                final = replace(final, told=day)
+        pm = rec.run_minutes or rec.minutes
+        return rec, final, (rec.action, rec.rule, trigger, rec.nudges[0] if rec.nudges else "", pm)
 
-    # 2. Refer (and rule 7's referral when pain is why the user rests): walk level.
-    refer = _refer(a, day, state.start)
-    if refer is not None:
-        code, reason = refer
-        rule = "keep_moving" if code == "inactive_pain" else "refer"
+    # 1. Red flags (emergency, same day): stop all training advice.
+    urgent_flags = tuple(f for f in t.flags if f not in SOON_RED_FLAGS) if t is not None else ()
+    if t is not None and urgent_flags:
+        urgency = urgency_of(urgent_flags) or "same_day"
+        words = join_words([FLAG_WORDS.get(f, "a warning symptom") for f in urgent_flags])
+        reason = (f"You reported {words}, which needs urgent checking." if urgency == "emergency" else
+                  f"You reported {words}, which a doctor should check today.")
+        return done(Recommendation(action="seek_care", reason=reason, rule="red_flag", urgency=urgency,
+                                   red_flags=tuple(f for f in t.flags if f in RED_FLAGS)))
+
+    # 2. Refer (and rule 7's referral when pain is why the user rests): walk level, no running.
+    ref = _referral(a, day)
+    if ref is not None:
+        code, firing, full, reason = ref
+        severe = pain is not None and pain >= th.SEVERE_PAIN
         minutes = th.KEEP_MOVING_WALK_MINUTES if code == "inactive_pain" else th.REFER_WALK_MINUTES
+        if severe:
+            minutes = min(minutes, th.SEVERE_MAX_MINUTES)
+        rule = "keep_moving" if code == "inactive_pain" else "refer" if full else "refer_reminder"
         nudges: tuple[Nudge, ...] = ("keep_moving",) if a.inactive_days >= th.KEEP_MOVING_DAYS else ()
         rec = Recommendation(action="walk", minutes=minutes, effort="easy", nudges=nudges,
-                             reason=reason + cut_clause(prog, new_prog, cut_done) + ".", rule=rule, refer=True)
-        return rec, new_prog, ("walk", rule, code, nudges[0] if nudges else "")
+                             reason=reason + cut_clause(prog, new_prog, cut_done) + ".", rule=rule, refer=True,
+                             urgency="soon",
+                             red_flags=tuple(f for f in t.flags if f in RED_FLAGS) if t is not None else ())
+        return done(rec, code if firing else "")
 
     keep_nudge = a.inactive_days >= th.KEEP_MOVING_DAYS
+    severe = pain is not None and pain >= th.SEVERE_PAIN
 
-    # 3. Regress: cross-train today; the level was cut above.
+    # Leg symptoms a professional has checked: no referral, but still no running while they last (rule 2).
+    if t is not None and _leg_trigger(t, a.recs, None):
+        mins = th.SEVERE_MAX_MINUTES if severe else th.REFER_WALK_MINUTES
+        reason = (f"{_leg_words(t)} means no running while it lasts, even once checked, so today is an easy "
+                  f"{mins}-minute walk" + cut_clause(prog, new_prog, cut_done) + ".")
+        return done(Recommendation(action="walk", minutes=mins, effort="easy", reason=reason, rule="leg"))
+
+    # Possible flags (one yes/no question first, in the dialogue): cautious, walking only, today.
+    if t is not None and t.pf:
+        mins = th.SEVERE_MAX_MINUTES if severe else th.REFER_WALK_MINUTES
+        reason = (f"Until you have answered my question about what you mentioned, keep to an easy {mins}-minute "
+                  "walk today and no running" + cut_clause(prog, new_prog, cut_done) + ".")
+        return done(Recommendation(action="walk", minutes=mins, effort="easy", reason=reason, rule="possible_flag"))
+
+    # 3. Regress: cross-train today (gentle movement only in severe pain); the level was cut above.
     if trig:
+        if severe:
+            rec = _gentle(pain, regress_reason(trig, a, day, 0, gentle=True) + cut_clause(prog, new_prog, cut_done)
+                          + ".", "regress")
+            return done(rec, trig)
         mins = _cross_minutes(planned)
         reason = regress_reason(trig, a, day, mins) + cut_clause(prog, new_prog, cut_done) + "."
-        rec = _cross(mins, reason, "regress", keep_nudge)
-        return rec, new_prog, ("cross_train", "regress", trig, "keep_moving" if keep_nudge else "")
+        return done(_cross(mins, reason, "regress", keep_nudge), trig)
 
-    # 4. Cross-train on a bad morning.
+    # 4. Cross-train on a bad morning; in severe pain, gentle movement only.
+    if severe:
+        assert pain is not None
+        reason = (f"Your back is at {pain_text(pain)} this morning, so today is gentle movement only: a short easy "
+                  f"walk and some mobility, {th.SEVERE_MAX_MINUTES} minutes at most in all.")
+        return done(_gentle(pain, reason, "severe"))
     if pain is not None and (pain >= th.CROSS_TRAIN_PAIN or (base is not None and pain >= base + th.CROSS_TRAIN_RISE)):
         mins = _cross_minutes(planned)
         if pain >= th.CROSS_TRAIN_PAIN:
             why = f"Your back is at {pain_text(pain)} this morning"
         else:
-            why = f"Your back is at {pain_text(pain)} this morning, {num_text(pain - (base or 0))} points above your usual {pain_text(base)}"
+            why = (f"Your back is at {pain_text(pain)} this morning, {num_text(pain - (base or 0))} points above "
+                   f"your usual {pain_text(base)}")
         reason = f"{why}, so today is an easy {mins}-minute bike, swim, cross-trainer or walk instead of running."
-        rec = _cross(mins, reason, "cross_train", keep_nudge)
-        return rec, new_prog, ("cross_train", "cross_train", "", "keep_moving" if keep_nudge else "")
+        return done(_cross(mins, reason, "cross_train", keep_nudge))
 
     # 5/6. Hold or progress.
     progressed, hold_why = _try_progress(prog, a, day)
@@ -157,7 +241,7 @@ def decide(
         reason = progress_reason(prog, new_prog, session, a, day)
     else:
         session = planned
-        fresh = not a.level and prog.since == prog.seeded_on
+        fresh = not a.level and prog.since == prog.seeded_on and not any(r.act for r in a.recs if r.d >= prog.since)
         rule = "start" if fresh else "hold"
         if fresh:
             reason = start_reason(prog, state)
@@ -178,10 +262,10 @@ def decide(
             reason = keep_moving_reason(a.inactive_days, phrase(session, new_prog))
 
     # 9. Week shape: no run the day after a run, and about RUNS_PER_WEEK runs a week.
-    lead, aside = _off_day(a, day, new_prog)
+    off, aside = _off_day(a, day, new_prog)
     action = session.action
-    if action in ("run", "walk_run") and lead:
-        strength = _strength_due(a, state, day)
+    if action in ("run", "walk_run") and off:
+        strength = _strength_due(a, state, day) and not a.strength_nudged
         if strength:
             off_words = f"a {th.STRENGTH_MINUTES}-minute strength session ({_strength_words(a, day)})"
         else:
@@ -191,24 +275,26 @@ def decide(
             reason = reason.rstrip(".") + f"; today, {aside}, is {off_words}."
         else:
             rule = "week_shape"
-            reason = f"{lead}, so today is {off_words}, and your next run is {phrase(session, new_prog)}."
+            reason = f"{off}, so today is {off_words}, and your next run is {phrase(session, new_prog)}."
         if strength:
-            rec = Recommendation(action="strength", minutes=th.STRENGTH_MINUTES, nudges=("add_strength",),
-                                 reason=reason, rule=rule)
-            return rec, new_prog, ("strength", rule, "", "add_strength")
-        rec = Recommendation(action="cross_train", minutes=mins, effort="easy", reason=reason, rule=rule)
-        return rec, new_prog, ("cross_train", rule, "", "")
+            return done(Recommendation(action="strength", minutes=th.STRENGTH_MINUTES, nudges=("add_strength",),
+                                       reason=reason, rule=rule))
+        return done(Recommendation(action="cross_train", minutes=mins, effort="easy", reason=reason, rule=rule))
 
     # 8. Add strength (keep moving comes first: at most one nudge).
     if nudge is None and _strength_due(a, state, day) and not a.strength_nudged:
         nudge = "add_strength"
 
-    rec = Recommendation(
+    return done(Recommendation(
         action=action, minutes=session.minutes, run_minutes=session.run_minutes, intervals=session.intervals,
         effort="steady" if action == "walk" else "easy", nudges=(nudge,) if nudge else (),
         reason=reason, rule=rule,
-    )
-    return rec, new_prog, (action, rule, "", nudge or "")
+    ))
+
+
+def _gentle(pain: float | None, reason: str, rule: str) -> Recommendation:
+    """Rule 4, severe pain: a short easy walk and mobility, SEVERE_MAX_MINUTES at most in all."""
+    return Recommendation(action="walk", minutes=th.SEVERE_MAX_MINUTES, effort="easy", reason=reason, rule=rule)
 
 
 def _cross(mins: int, reason: str, rule: str, keep_nudge: bool) -> Recommendation:
@@ -224,11 +310,12 @@ def _cross_minutes(planned: Session) -> int:
 # --- rules -----------------------------------------------------------------------------------------
 
 
-def _regress_trigger(a: Analysis, prog: Progression) -> str:
+def _regress_trigger(a: Analysis, prog: Progression, day: date) -> str:
     """Rule 3's trigger for today ("" none): peak, mornings or trend.
 
-    The peak trigger is today's news and always counts. The two slower ones count only when a session
-    at the level has been done since the last cut: one flare is answered by one cut.
+    The peak trigger is today's news (a new flare) and always counts. The two slower ones count only
+    when a session at the level has been done since the last cut, and not within CUT_MIN_GAP_DAYS of
+    it: one flare is answered by one cut (rule 10).
     """
     t = a.today
     if t is None:
@@ -237,51 +324,198 @@ def _regress_trigger(a: Analysis, prog: Progression) -> str:
         return "peak"
     if not a.load_since_cut:
         return ""
+    if prog.last_cut is not None and (day - prog.last_cut).days < th.CUT_MIN_GAP_DAYS:
+        return ""
     if t.p is not None and t.b is not None and t.p >= t.b + th.REGRESS_MORNING_RISE:
         if a.high_mornings >= th.REGRESS_MORNINGS:
             return "mornings"
-    if t.p is not None:
-        means = [a.week_mean(w) for w in range(th.TREND_RISING_WEEKS, -1, -1)]
-        if all(m is not None for m in means):
-            ms = [m for m in means if m is not None]
-            if all(ms[i + 1] - ms[i] >= th.TREND_MIN_RISE for i in range(len(ms) - 1)):
-                return "trend"
+    if t.p is not None and _rising(a):
+        return "trend"
     return ""
 
 
-def _refer(a: Analysis, day: date, start: date) -> tuple[str, str] | None:
-    """Rule 2 (and rule 7's referral): (trigger code, reason without the final period) or None."""
-    t = a.today
-    walk = f"keep to an easy {th.REFER_WALK_MINUTES}-minute walk for now"
-    if a.flag_day is not None:
-        return ("red_flag_followup",
-                f"You reported warning symptoms on {WEEKDAYS[a.flag_day.weekday()]}, so until a professional "
-                f"has checked you, {walk}")
-    if t is not None and t.leg and t.p is not None and t.p >= th.REFER_LEG_PAIN_MIN:
-        return ("leg_pain",
-                f"Your back is at {pain_text(t.p)} with pain spreading into your leg, which is worth getting checked "
-                f"by a GP or physio, so {walk}")
-    pains = a.last_pains(th.REFER_HIGH_PAIN_CHECKINS)
-    if len(pains) == th.REFER_HIGH_PAIN_CHECKINS and all(p >= th.REFER_HIGH_PAIN for p in pains):
-        return ("high_pain",
-                f"Your pain has been {pain_text(th.REFER_HIGH_PAIN)} or more on your last "
-                f"{th.REFER_HIGH_PAIN_CHECKINS} check-ins, so please see a GP or physio, and {walk}")
+def _rising(a: Analysis) -> bool:
+    """The weekly mean morning pain rose TREND_RISING_WEEKS weeks running."""
+    means = [a.week_mean(w) for w in range(th.TREND_RISING_WEEKS, -1, -1)]
+    if any(m is None for m in means):
+        return False
+    ms = [m for m in means if m is not None]
+    return all(ms[i + 1] - ms[i] >= th.TREND_MIN_RISE for i in range(len(ms) - 1))
+
+
+
+def _leg_trigger(r: DayRecord, recs: Sequence[DayRecord], since: date | None) -> bool:
+    """Rule 2, leg symptoms on record ``r``: leg pain >= 5, numbness or weakness in one leg, or leg
+    symptoms reported for more than a few days (records after ``since``, the last clearing, only)."""
+    if r.lp is not None and r.lp >= th.REFER_LEG_PAIN_MIN:
+        return True
+    if th.LEG_REFER_SYMPTOMS.intersection(r.ls):
+        return True
+    if not (th.LEG_LASTING_SYMPTOMS.intersection(r.ls)):
+        return False
+    first = r.d
+    for o in recs:
+        if o.d >= r.d:
+            break
+        if (since is None or o.d > since) and (r.d - o.d).days < th.LEG_LASTING_WINDOW_DAYS and \
+                th.LEG_LASTING_SYMPTOMS.intersection(o.ls):
+            first = min(first, o.d)
+    return (r.d - first).days >= th.LEG_LASTING_DAYS
+
+
+def _not_improving(a: Analysis, day: date, start: date, cleared: date | None) -> tuple[str, str] | None:
+    """Rule 2's "not improving", in domain.md's numbers: (code, reason opening) or None. After a
+    professional has checked the user (``cleared``), only the days since count."""
+    high = a.high_n
+    if high >= th.REFER_HIGH_PAIN_CHECKINS:
+        return ("high_pain", f"Your back has been {pain_text(th.REFER_HIGH_PAIN)} or more on {high} of the last "
+                             f"{th.REFER_HIGH_PAIN_DAYS} days")
+    many = a.pers_n
+    if many >= th.REFER_PERSISTENT_MIN_DAYS:
+        return ("persistent_pain", f"Your back has been {pain_text(th.REFER_PERSISTENT_PAIN)} or more on {many} "
+                                   f"of the last {th.REFER_PERSISTENT_DAYS} days")
+    trend_days = (th.TREND_RISING_WEEKS + 1) * th.WEEK_DAYS
+    if (cleared is None or (day - cleared).days >= trend_days) and _rising(a):
+        loads = [a.week_am[w] for w in range(th.TREND_RISING_WEEKS, -1, -1)]
+        if all(loads[i + 1] <= loads[i] for i in range(len(loads) - 1)) and loads[-1] < loads[0]:
+            means = [a.week_mean(w) or 0.0 for w in range(th.TREND_RISING_WEEKS, -1, -1)]
+            shown = " → ".join(num_text(m) for m in means)
+            return ("worse_less_load", f"Your average morning pain has risen {th.TREND_RISING_WEEKS} weeks running "
+                                       f"({shown}) while you did less")
     span = th.REFER_NO_IMPROVEMENT_DAYS
-    if t is not None and t.p is not None and not a.refer_given and (day - start).days >= span - 1:
+    if (day - start).days >= span - 1:
         first = a.week_mean(span // th.WEEK_DAYS - 1)
         last = a.week_mean(0)
         if (first is not None and last is not None and last >= th.REFER_NO_IMPROVEMENT_MIN_PAIN
                 and last > first - th.REFER_MIN_IMPROVEMENT):
-            return ("no_improvement",
-                    f"Your morning pain has not improved over {span // th.WEEK_DAYS} weeks ({num_text(first)}/10 then, "
-                    f"{num_text(last)}/10 now), so it is worth seeing a GP or physio; today {walk}")
-    if (t is not None and t.p is not None and a.inactive_days >= th.KEEP_MOVING_FIRM_DAYS
+            return ("no_improvement", f"Your morning pain has not improved over {span // th.WEEK_DAYS} weeks "
+                                      f"({num_text(first)}/10 then, {num_text(last)}/10 now)")
+    return None
+
+
+def _referral(a: Analysis, day: date) -> tuple[str, bool, bool, str] | None:
+    """Rule 2 (and rule 7's referral): (code, fires today, full advice today, reason without its period).
+
+    A referral starts when a trigger fires and stays in force while triggers keep firing and for
+    REFER_HOLD_DAYS after the last one, until the user says a professional has checked them (``cleared``);
+    a trigger after the clearing starts it again. The full advice is given when it starts, when a
+    different trigger fires, and at most every REFER_REPEAT_DAYS; in between the answer keeps
+    ``refer`` with a one-line reminder (rule ``refer_reminder``).
+    """
+    t = a.today
+    recs = a.recs
+    cleared = a.cleared
+    walk = f"keep to an easy {th.REFER_WALK_MINUTES}-minute walk for now, no running"
+    code, opening = "", ""
+    if t is not None and t.d != cleared:
+        if a.flag_day is not None and (cleared is None or a.flag_day > cleared):
+            code, opening = "red_flag_followup", (
+                f"You reported warning symptoms on {WEEKDAYS[a.flag_day.weekday()]}, so until a professional has "
+                f"checked you, {walk}")
+        elif t.flags:
+            words = join_words([FLAG_WORDS.get(f, "a warning symptom") for f in t.flags])
+            code, opening = "soon_flag", (f"You mentioned {words}, which a GP should check in the next few days, "
+                                          f"so please book an appointment, and {walk}")
+        elif _leg_trigger(t, recs, cleared) and _new_leg(t, recs, cleared):
+            code, opening = "leg", (f"{_leg_words(t)} is worth getting checked by a GP or physio soon, so {walk} "
+                                    "while it lasts")
+        elif t.wo:
+            code, opening = "worried", ("You said you are worried about your back, and the NHS advice then is to "
+                                        f"see a GP, so please book an appointment, and {walk}")
+        else:
+            ni = _not_improving(a, day, a.recs[0].d if cleared is None else cleared, cleared)
+            if ni is not None:
+                code, opening = ni[0], f"{ni[1]}, so it is worth seeing a GP or physio; {walk}"
+    if (t is not None and not code and t.p is not None and a.inactive_days >= th.KEEP_MOVING_FIRM_DAYS
             and t.p >= th.KEEP_MOVING_REFER_PAIN):
-        return ("inactive_pain",
+        return ("inactive_pain", True, True,
                 f"You have had {a.inactive_days} days with little movement and your back is at {pain_text(t.p)}: rest "
                 f"tends to make back pain worse, so take a gentle {WALK_RANGE} minute walk today and ask a GP or physio "
                 f"about the pain")
-    return None
+    # In force from earlier days, and when its full advice was last given.
+    last_fired, last_full = a.refer_fired, a.refer_full
+    if code:
+        full = last_full is None or last_full.pt != code
+        if not full and code in _REMINDER:
+            opening = f"{_REMINDER[code]}, {walk}"
+        return code, True, full, opening
+    if t is not None and t.cl:
+        return None
+    if last_fired is None:
+        return None
+    why = _REMINDER.get(last_fired.pt, "Until a GP or physio has checked your back")
+    if last_full is None:
+        return last_fired.pt, False, True, f"{why}, {walk}"
+    return last_fired.pt, False, False, f"{why}, {walk}"
+
+
+_REMINDER = {
+    "red_flag_followup": "You reported warning symptoms this week, so until a professional has checked you",
+    "soon_flag": "Until a GP has checked what you mentioned",
+    "leg": "Until your leg symptoms have settled or a GP or physio has checked them",
+    "worried": "Until you have seen a GP about your worries",
+    "high_pain": "Until a GP or physio has checked why your back is not improving",
+    "persistent_pain": "Until a GP or physio has checked why your back is not improving",
+    "worse_less_load": "Until a GP or physio has checked why your back is not improving",
+    "no_improvement": "Until a GP or physio has checked why your back is not improving",
+}
+
+
+def _leg_words(t: DayRecord) -> str:
+    if t.lp is not None and t.lp >= th.REFER_LEG_PAIN_MIN:
+        return f"Leg pain of {pain_text(t.lp)}"
+    if "one_leg_weakness" in t.ls:
+        return "Weakness in one leg"
+    if "numb_patch" in t.ls:
+        return "Numbness in your leg"
+    return "Leg symptoms lasting more than a few days"
+
+
+def _new_leg(t: DayRecord, recs: Sequence[DayRecord], cleared: date | None) -> bool:
+    """After a clearing, the same leg symptoms do not refer again; new ones do: a symptom not reported
+    around the clearing, leg pain above it, or leg symptoms back after a check-in without them."""
+    if cleared is None:
+        return True
+    around = [r for r in recs if cleared - timedelta(days=th.REFER_HOLD_DAYS) < r.d <= cleared]
+    seen = {s for r in around for s in r.ls}
+    top = max((r.lp for r in around if r.lp is not None), default=0.0)
+    if set(t.ls) - seen or (t.lp is not None and t.lp > top):
+        return True
+    return any(cleared < r.d < t.d and not r.leg for r in recs)
+
+
+def _diverging(a: Analysis, prog: Progression, day: date) -> str:
+    """Rule 10: a clause telling the user, once (then not for DIVERGE_TELL_DAYS), that they keep doing
+    something else than suggested, and that the plan follows them; "" otherwise."""
+    t = a.today
+    if t is None or (prog.told is not None and (day - prog.told).days < th.DIVERGE_TELL_DAYS):
+        return ""
+    recs = a.recs
+    checks: list[bool] = []
+    what: list[str] = []
+    for i in range(len(recs) - 1, 0, -1):
+        r, prev = recs[i], recs[i - 1]
+        if (r.d - prev.d).days != 1 or not prev.pa or prev.pa == "seek_care":
+            break
+        asked_run = prev.pa in ("run", "walk_run")
+        if r.ran and (not asked_run or abs(r.rl - prev.pm) > th.DIVERGE_RUN_FRACTION * max(prev.pm, 1)):
+            checks.append(True)
+            what.append("run")
+        elif asked_run and r.act and not r.ran:
+            checks.append(True)
+            what.append(r.k)
+        else:
+            checks.append(False)
+        if len(checks) == th.DIVERGE_CHECKINS:
+            break
+    if len(checks) < th.DIVERGE_CHECKINS or sum(checks) < th.DIVERGE_MIN or not checks[0]:
+        return ""
+    main = max(set(what), key=what.count)
+    if main == "run":
+        doing = "running your own way"
+    else:
+        doing = f"choosing {KIND_PLURAL.get(main, 'other sessions')} over the runs I suggested"
+    return f"you have mostly been {doing}, which is fine: I'll plan from what you do"
 
 
 def _try_progress(prog: Progression, a: Analysis, day: date) -> tuple[Progression | None, str]:
@@ -326,6 +560,10 @@ def _hold_reason(prog: Progression, a: Analysis, day: date) -> str:
     """Why the level holds today ("" when rule 6's conditions are all met). ``{s}`` = the session."""
     level = a.level
     last = level[-1] if level else None
+    big = next((r for r in reversed(a.recs) if r.ov > 0 and (day - r.d).days < th.OVERREACH_HOLD_DAYS), None)
+    if big is not None:
+        return (f"{capitalised(session_ref(big, day))} was more than {pct(th.SESSION_CAP_FACTOR)} over your "
+                f"{th.LONGEST_RUN_DAYS}-day longest, so no step up this week: repeat {{s}}.")
     if last is not None:
         ref = session_ref(last, day)
         pk = last.pk
@@ -343,6 +581,8 @@ def _hold_reason(prog: Progression, a: Analysis, day: date) -> str:
         return (f"Your back is at {pain_text(a.pain)} this morning, above your usual {pain_text(a.baseline)}, so repeat {{s}} "
                 "rather than step up.")
     if last is None:
+        if any(r.act for r in a.recs if r.d > prog.since):
+            return "Your first run at this level is still to come: {s}, when you feel ready."
         return "This is the first session at this level, so do {s}."
     ref = session_ref(last, day)
     tail = _tail_good(a.level_good)
@@ -376,7 +616,8 @@ def _off_day(a: Analysis, day: date, prog: Progression) -> tuple[str, str]:
         return "", ""
     t = a.today
     if t is not None and t.ran:
-        return "You ran yesterday", "the day after a run"
+        ran = f"You ran {num_text(t.rl)} minutes yesterday" if t.rl >= 1 else "You ran yesterday"
+        return ran, "the day after a run"
     if t is None and a.recs and (day - a.recs[-1].d).days == 1 and a.recs[-1].pa in ("run", "walk_run"):
         return "Yesterday was a planned run day", "the day after a planned run"
     if a.runs_6d >= th.RUNS_PER_WEEK:

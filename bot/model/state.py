@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 # --- state -----------------------------------------------------------------------------------------
 
@@ -43,17 +43,35 @@ class DayRecord(NamedTuple):
     #: The session felt hard (effort "hard" or RPE >= HARD_RPE).
     hard: bool = False
     leg: bool = False
+    #: Red flags reported (ids of bot/red_flags.py; "other" for unknown ones).
     flags: tuple[str, ...] = ()
-    #: The model's answer that day: action, rule, trigger, nudge ("" none).
+    #: Leg pain 0-10, its own number (None: not given), and the leg symptoms reported.
+    lp: float | None = None
+    ls: tuple[str, ...] = ()
+    #: Possible red flags (asked about by the dialogue before they count).
+    pf: tuple[str, ...] = ()
+    #: The user said they are worried / struggling; a professional has checked them.
+    wo: bool = False
+    cl: bool = False
+    #: All activity minutes reported (the week's load for "not improving while load fell").
+    am: float = 0.0
+    #: Kilometres and minutes of runs logged with both (the user's own pace).
+    km: float = 0.0
+    kmm: float = 0.0
+    #: A run over 110% of the previous 30-day longest: that longest (0.0: no such run).
+    ov: float = 0.0
+    #: The model's answer that day: action, rule, trigger, nudge ("" none), and its running minutes
+    #: (or minutes, for a session without running).
     pa: str = ""
     pr: str = ""
     pt: str = ""
     pn: str = ""
+    pm: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"d": self.d.isoformat()}
         for name, v in zip(self._fields[1:], self[1:], strict=True):
-            if v is None or v is False or v == "" or v == () or (name in ("rl", "rt") and v == 0.0):
+            if v is None or v is False or v == "" or v == () or (name in _ZERO_DEFAULT and v == 0):
                 continue
             if isinstance(v, tuple):
                 out[name] = list(v)
@@ -66,22 +84,28 @@ class DayRecord(NamedTuple):
         return out
 
     def to_row(self) -> tuple[Any, ...]:
-        """The stored form (version 3): positional, the date as its ordinal, every other field as
+        """The stored form (version 4; version 3 had no fields between ``flags`` and ``pa``, nor ``pm``): positional, the date as its ordinal, every other field as
         it is (JSON keeps floats, bools and strings as they are). A state holds ~40 of these and is
         read and written on every check-in: no per-field conversion either way."""
         return (self.d.toordinal(), *self[1:])
 
     @classmethod
-    def from_row3(cls, r: list[Any]) -> DayRecord:
+    def from_row4(cls, r: list[Any]) -> DayRecord:
         # _make, not cls(...): the generated __new__ is Python code, _make is tuple's own.
-        return cls._make((date.fromordinal(r[0]), *r[1:14], tuple(r[14]), *r[15:]))
+        return cls._make((date.fromordinal(r[0]), *r[1:14], tuple(r[14]), r[15], tuple(r[16]), tuple(r[17]),
+                          *r[18:]))
+
+    @classmethod
+    def from_row3(cls, r: list[Any]) -> DayRecord:
+        m = r[4]
+        return cls._make((date.fromordinal(r[0]), *r[1:14], tuple(r[14]), *_new_in_4(m), *r[15:19], 0))
 
     @classmethod
     def from_row(cls, r: list[Any]) -> DayRecord:
         (d, p, b, k, m, rl, rt, ran, w20, act, st, pk, hard, leg, flags, pa, pr, pt, pn) = r
-        return cls(date.fromisoformat(d), _opt_float(p), _opt_float(b), k, _opt_float(m), float(rl),
-                   float(rt), bool(ran), bool(w20), bool(act), bool(st), _opt_float(pk), bool(hard),
-                   bool(leg), tuple(flags), pa, pr, pt, pn)
+        return cls._make((date.fromisoformat(d), _opt_float(p), _opt_float(b), k, _opt_float(m), float(rl),
+                          float(rt), bool(ran), bool(w20), bool(act), bool(st), _opt_float(pk), bool(hard),
+                          bool(leg), tuple(flags), *_new_in_4(_opt_float(m)), pa, pr, pt, pn, 0))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DayRecord:
@@ -93,6 +117,10 @@ class DayRecord(NamedTuple):
             ran=bool(d.get("ran")), w20=bool(d.get("w20")), act=bool(d.get("act")), st=bool(d.get("st")),
             pk=_opt_float(d.get("pk")), hard=bool(d.get("hard")), leg=bool(d.get("leg")),
             flags=tuple(str(f) for f in d.get("flags", ())),
+            lp=_opt_float(d.get("lp")), ls=tuple(str(x) for x in d.get("ls", ())),
+            pf=tuple(str(x) for x in d.get("pf", ())), wo=bool(d.get("wo")), cl=bool(d.get("cl")),
+            am=float(d.get("am", d.get("m") or 0.0)), km=float(d.get("km", 0.0)), kmm=float(d.get("kmm", 0.0)),
+            ov=float(d.get("ov", 0.0)), pm=int(d.get("pm", 0)),
             pa=str(d.get("pa", "")), pr=str(d.get("pr", "")), pt=str(d.get("pt", "")), pn=str(d.get("pn", "")),
         )
 
@@ -111,12 +139,14 @@ class Progression:
     seeded_on: date
     last_progress: date | None = None
     last_cut: date | None = None
+    #: When the user was last told they keep doing something else than suggested (rule 10).
+    told: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage, "target": self.target, "since": self.since.isoformat(),
             "seeded_on": self.seeded_on.isoformat(),
-            "last_progress": iso(self.last_progress), "last_cut": iso(self.last_cut),
+            "last_progress": iso(self.last_progress), "last_cut": iso(self.last_cut), "told": iso(self.told),
         }
 
     @classmethod
@@ -125,6 +155,7 @@ class Progression:
             stage=int(d["stage"]), target=int(d.get("target", 0)), since=date.fromisoformat(d["since"]),
             seeded_on=date.fromisoformat(d.get("seeded_on", d["since"])),
             last_progress=_opt_date(d.get("last_progress")), last_cut=_opt_date(d.get("last_cut")),
+            told=_opt_date(d.get("told")),
         )
 
 
@@ -167,6 +198,14 @@ class ToleranceState:
         )
 
 
+_ZERO_DEFAULT = frozenset({"rl", "rt", "am", "km", "kmm", "ov", "pm"})
+
+
+def _new_in_4(m: float | None) -> tuple[Any, ...]:
+    """Version-4 fields for an older record: nothing known, its main minutes as its load."""
+    return (None, (), (), False, False, float(m or 0.0), 0.0, 0.0, 0.0)
+
+
 # --- small helpers ---------------------------------------------------------------------------------
 
 
@@ -185,8 +224,11 @@ def clean(x: float | None, lo: float, hi: float) -> float | None:
 
 def _records_from(rows: Any, version: int) -> tuple[DayRecord, ...]:
     # Version 1 stored each record as a dict, version 2 as a row with an ISO date and 0/1 flags,
-    # version 3 as a row with the date's ordinal and every value as it is.
-    if version >= 3:
+    # version 3 as a row with the date's ordinal and every value as it is, version 4 the same with the
+    # fields of issue 8 (leg pain, possible flags, worried, cleared, load, pace, overreach, minutes asked).
+    if version >= 4:
+        return tuple(DayRecord.from_row4(r) for r in rows)
+    if version == 3:
         return tuple(DayRecord.from_row3(r) for r in rows)
     return tuple(DayRecord.from_row(r) if isinstance(r, list) else DayRecord.from_dict(r) for r in rows)
 
