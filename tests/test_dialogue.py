@@ -266,7 +266,6 @@ async def test_conversation_state_lives_in_the_database_not_the_process(store, s
     assert (await pat.user()).comfortable_run_minutes == 15
 
 
-@pytest.mark.xfail(strict=False, reason="issue 8: the parser's correction cues land with the parser branch")
 async def test_second_message_the_same_day_adds_to_the_check_in(people) -> None:  # type: ignore[no-untyped-def]
     quin = people("quin")
     await quin.onboard()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +33,8 @@ PERSONAS = {
     "follows-advice": "maya", "ignores-advice": "dev", "rests-out-of-fear": "lena",
     "worsening": "tom", "leg-pain": "sam", "distance-runner": "ana",
 }
-MODEL_FIX = pytest.mark.xfail(strict=False, reason="issue 8: model fix in progress")
+MODEL_FIX = pytest.mark.xfail(strict=False, reason="issue 8, still open: the plan does not yet follow a runner who "
+                               "runs more often than the week shape, nor cap runs at what a worsening user managed lately")
 RUNNING = ("run", "walk_run")
 
 Line = dict[str, Any]
@@ -205,14 +207,12 @@ def test_overrunning_is_never_rewarded_with_longer_runs(transcripts: dict[str, l
 # --- what the model fixes of issue 8 should make true (xfail until they land) ---------------------
 
 
-@MODEL_FIX
 def test_leg_pain_is_recorded_as_its_own_number(transcripts: dict[str, list[Line]]) -> None:
     """'back 3, pain down my left calf 6/10' is back pain 3 and leg pain 6 (a number, not a yes)."""
     ci = days(transcripts["leg-pain"])[0][0]["checkin"]
     assert ci["pain"] == 3 and ci["leg_pain"] == 6
 
 
-@MODEL_FIX
 def test_leg_pain_of_5_or_more_means_no_running_and_a_referral(transcripts: dict[str, list[Line]]) -> None:
     """While leg pain down the calf is 5/10 or more: no running suggested, and advice to see a GP or
     physio (domain.md, refer: leg symptoms)."""
@@ -221,20 +221,21 @@ def test_leg_pain_of_5_or_more_means_no_running_and_a_referral(transcripts: dict
     assert any(r["refer"] for _, r in first_days)
 
 
-@MODEL_FIX
 def test_weakness_in_one_foot_stops_running_and_refers(transcripts: dict[str, list[Line]]) -> None:
     """'my left foot is weak, it slaps when I walk' (one leg): refer, no running."""
     _, r = days(transcripts["leg-pain"])[-1]
     assert r["action"] not in RUNNING and (r["refer"] or r["action"] == "seek_care")
 
 
-@MODEL_FIX
 def test_runs_logged_in_km_count_as_running(transcripts: dict[str, list[Line]]) -> None:
-    """'8k easy' is a run of about 8 km with its running time estimated, so it counts toward the
-    runner's tolerance (not a run of unknown length)."""
-    ci = days(transcripts["distance-runner"])[0][0]["checkin"]
-    run = ci["activities"][0]
-    assert run["kind"] == "run" and run["km"] == 8 and (run["run_minutes"] or run["minutes"] or 0) >= 30
+    """'8k easy' is a run of 8 km whose running time the model estimates (the user's own pace once
+    known, a stated default until then), so it counts toward the runner's tolerance: the answer
+    names it as a run of some length, never as no running."""
+    ci, r = days(transcripts["distance-runner"])[0]
+    run = ci["checkin"]["activities"][0]
+    assert run["kind"] == "run" and run["km"] == 8
+    minutes = [int(m) for m in re.findall(r"(\d+)-minute run", r["reason"])]
+    assert minutes and max(minutes) >= 30, r["reason"]
 
 
 @MODEL_FIX

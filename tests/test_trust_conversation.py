@@ -35,7 +35,7 @@ async def test_a_second_session_of_the_same_kind_adds_up(people) -> None:  # typ
 async def test_a_referral_offers_the_been_checked_button_and_the_button_clears_it(people) -> None:  # type: ignore[no-untyped-def]
     mo = people("mo")
     await mo.onboard(experience="returning", minutes="20")
-    await mo.says("back 6, sciatica down my leg again, walked 15")
+    await mo.says("back 3, pain down my left leg 7/10, walked 15")
     reco = mo.recommendation
     assert reco is not None and (reco.refer or reco.action == "seek_care")
     assert M.BEEN_CHECKED in [c for m in mo.turn.messages for c in m.choices]
@@ -43,7 +43,7 @@ async def test_a_referral_offers_the_been_checked_button_and_the_button_clears_i
     await mo.says(M.BEEN_CHECKED)
     assert M.CLEARED in mo.reply
     [ci] = await mo.checkins()
-    assert ci["pain"] == 6  # the day's check-in keeps what it had
+    assert ci["pain"] == 3 and ci["leg_pain"] == 7 and ci["activities"]  # the day keeps what it had
 
 
 async def test_a_low_energy_fall_gets_one_question_and_no_answer_escalates(people, clock) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ the GP", "same as yesterday?") not counting. **design** choices:
   serious", "doctor says it's fine"), or "been checked (out)", "all clear". A plan to be seen
   ("seeing the GP tomorrow", "booked the physio") is not a clearance.
 - ``correction``: "actually" or "correction" opening a sentence, "I meant", "meant to say",
+  "40 min not 30",
   "sorry, it was", "it was actually", "scratch that", "should have said", "not 20, 30".
 - ``same_as``: "same as yesterday", "same again", "same as last time", "repeat of yesterday"
   -> ``yesterday``; "did what you said / suggested", "did the session you suggested", "did
@@ -77,7 +78,9 @@ _CORRECTION_RE = re.compile(
     r"|\b(?:i\s+meant|meant\s+to\s+say|i\s+mean(?=\s+[0-9])|correction\s*:|sorry\s*,?\s*(?:it\s+was|i\s+meant|that\s+was"
     r"|should\s+(?:have\s+)?(?:said|read|be))|it\s+was\s+actually|actually\s+it\s+was|should\s+have\s+said"
     r"|should\s+read|ignore\s+(?:that|my\s+last|the\s+last)|typo|not\s+[0-9.]+\s*(?:mins?|minutes|k|km|miles?)?\s*,\s*"
-    r"(?:it\s+was\s+)?[0-9])"
+    r"(?:it\s+was\s+)?[0-9]"
+    # "walked 40 min not 30": the new number, then the one it replaces.
+    r"|\b[0-9.]+\s*(?:mins?|minutes|k|km|miles?)\s+not\s+[0-9.]+\b)"
 )
 _YESTERDAY_RE = re.compile(
     r"\b(?:same\s+(?:\w+\s+)?as\s+(?:yesterday|last\s+time|before|the\s+other\s+day|last\s+session)|same\s+again"
