@@ -1,18 +1,25 @@
-"""Updates per second through the Telegram adapter end to end, against a fake Bot API in its own
-process (tests/fake_telegram.py), compared in the same run with a bare python-telegram-bot echo
-bot against the same server. Prints figures; asserts nothing.
+"""The Telegram adapter end to end against a fake Bot API in its own process
+(tests/fake_telegram.py), compared in the same run with a bare python-telegram-bot echo bot
+against the same server. Prints figures; asserts nothing.
 
-    python -m bench.telegram [--users 200] [--per-user 5] [--repeat 3]
+    python -m bench.telegram [--users 200] [--per-user 5] [--paced-users 60] [--repeat 3]
+
+Two comparisons, interleaved run by run so drift in the machine's load hits all bots alike:
+
+- unpaced: updates per second with no pacing limit (targets: backcheck >= 0.5x the echo bot);
+- paced at Telegram's real limit, 30 messages/s: both bots with PTB's ``AIORateLimiter`` (backcheck
+  its default one, the echo bot ``AIORateLimiter()``), where the rate is the limiter's and the
+  figure that tells is process CPU time per update (target: backcheck <= 2x the echo bot).
 
 End to end means: the update is fetched by long polling (getUpdates, 100 a batch), handled
 (backcheck: Coach.handle on SQLite, a transaction per message; echo: nothing), and every reply
 is sent (sendMessage, answered by the fake server) before the update counts as done. The clock
 runs from queuing all updates on the server to the last one done.
 
-Both bots run without a pacing limit: the fake server has none, and with Telegram's 30
-messages/s both would simply measure Telegram's limit. backcheck keeps AIORateLimiter in place
-(its RetryAfter handling), with the rates set to 0; the echo bot is PTB's defaults (no limiter,
-one update at a time), and also with ``concurrent_updates`` like ours, for a second ratio.
+Unpaced, the fake server has no limit and backcheck keeps AIORateLimiter in place (its RetryAfter
+handling) with the rates set to 0; the echo bot is PTB's defaults (no limiter, one update at a
+time), and also with ``concurrent_updates`` like ours, for a second ratio. The same messages
+straight into Coach.handle give the core's share, so the rest is the Telegram side's.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -143,14 +150,16 @@ async def _store_with_users(db_dir: str, name: str, users: int, base_id: int) ->
     return store, coach, settings
 
 
-async def run_backcheck(fake: FakeServer, db_dir: str, users: int, per_user: int, concurrency: int
-                        ) -> tuple[Run, float]:
+async def run_backcheck(fake: FakeServer, db_dir: str, users: int, per_user: int, concurrency: int,
+                        paced: bool = False) -> tuple[Run, float]:
+    """``paced``: the adapter's own default rate limiter (30 messages/s), else one with no rates."""
     base_id = 10_000_000
     store, coach, settings = await _store_with_users(db_dir, "bench", users, base_id)
     settings = settings.model_copy(update={"telegram_api_url": fake.base_url})
     token = settings.telegram_token or ""
+    unpaced = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2)
     adapter = TelegramAdapter(coach, settings, concurrent_updates=concurrency,
-                              rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2))
+                              rate_limiter=None if paced else unpaced)
     await adapter.start()
     try:
         # A warm-up round (imports, first connections) is not timed.
@@ -164,23 +173,33 @@ async def run_backcheck(fake: FakeServer, db_dir: str, users: int, per_user: int
     return run, replies / (users * per_user)
 
 
-async def run_core_alone(db_dir: str, users: int, per_user: int) -> Run:
-    """The same messages straight into Coach.handle, no Telegram: the ceiling the adapter works under."""
+async def run_core_alone(db_dir: str, users: int, per_user: int, gap: float = 0.0) -> Run:
+    """The same messages straight into Coach.handle, no Telegram: the ceiling the adapter works under.
+
+    ``gap``: seconds between messages, as the paced runs space them. The core costs more CPU per
+    message then (its caches go cold between messages on a shared host), which is not the
+    Telegram side's doing, so the paced comparison subtracts this figure."""
     base_id = 10_000_000
     store, coach, _ = await _store_with_users(db_dir, "core", users, base_id)
     try:
         msgs = [(f"telegram:{u['message']['from']['id']}", u["message"]["text"])
                 for u in updates_for(users, per_user, base_id)]
-        own0, t0 = time.process_time(), time.perf_counter()
+        own, t0 = 0.0, time.perf_counter()
         for key, text in msgs:
+            c0 = time.process_time()
             await coach.handle(key, text, datetime.now(UTC))
-        wall, own = time.perf_counter() - t0, time.process_time() - own0
+            own += time.process_time() - c0
+            if gap:
+                await asyncio.sleep(gap)
+        wall = time.perf_counter() - t0
         return Run(len(msgs) / wall, 0.0, own / len(msgs) * 1000)
     finally:
         await store.close()
 
 
-async def run_echo(fake: FakeServer, users: int, per_user: int, concurrency: int | None) -> Run:
+async def run_echo(fake: FakeServer, users: int, per_user: int, concurrency: int | None,
+                   paced: bool = False) -> Run:
+    """``paced``: with ``AIORateLimiter()``, PTB's defaults (30 messages/s overall)."""
     token = f"2:{uuid.uuid4().hex}"
     handled = 0
 
@@ -195,6 +214,8 @@ async def run_echo(fake: FakeServer, users: int, per_user: int, concurrency: int
     builder = ApplicationBuilder().token(token).base_url(fake.base_url).job_queue(None)
     if concurrency:
         builder = builder.concurrent_updates(concurrency)
+    if paced:
+        builder = builder.rate_limiter(AIORateLimiter())
     app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     await app.initialize()
@@ -210,62 +231,97 @@ async def run_echo(fake: FakeServer, users: int, per_user: int, concurrency: int
         await app.shutdown()
 
 
-def _fmt(runs: list[Run]) -> str:
+def _fmt(runs: list[Run], by: str = "rate") -> str:
     rate = statistics.median(r.rate for r in runs)
     load = max(r.server_load for r in runs)
     cpu = statistics.median(r.cpu_ms for r in runs)
-    return (f"{rate:8.1f} updates/s, {cpu:5.2f} CPU ms/update  (runs: {', '.join(f'{r.rate:.0f}' for r in runs)}"
+    each = ", ".join(f"{r.rate:.0f}" if by == "rate" else f"{r.cpu_ms:.2f}" for r in runs)
+    return (f"{rate:8.1f} updates/s, {cpu:5.2f} CPU ms/update  ({'runs' if by == 'rate' else 'CPU ms'}: {each}"
             + (f"; fake server busy <= {load:.0%} of a CPU)" if load else ")"))
 
 
-async def main_async(users: int, per_user: int, repeat: int, concurrency: int) -> None:
+def med(runs: list[Run], what: str = "rate") -> float:
+    return statistics.median(getattr(r, what) for r in runs)
+
+
+@dataclass
+class Results:
+    ours: list[Run] = field(default_factory=list)
+    per_update: list[float] = field(default_factory=list)
+    echo: list[Run] = field(default_factory=list)
+    echo_conc: list[Run] = field(default_factory=list)
+    core: list[Run] = field(default_factory=list)
+    ours_paced: list[Run] = field(default_factory=list)
+    echo_paced: list[Run] = field(default_factory=list)
+    core_paced: list[Run] = field(default_factory=list)
+
+
+async def collect(args: argparse.Namespace) -> Results:
+    """All runs, interleaved: each repetition runs every bot once, paced and unpaced."""
     fake = FakeServer()
-    ours: list[Run] = []
-    per_update: list[float] = []
-    echo: list[Run] = []
-    echo_conc: list[Run] = []
-    core: list[Run] = []
+    res = Results()
     try:
         with tempfile.TemporaryDirectory(prefix="backcheck-bench-tg-") as tmp:
-            for _ in range(repeat):
-                # Interleaved, so drift in the machine's load affects all alike.
-                echo.append(await run_echo(fake, users, per_user, None))
-                run, replies = await run_backcheck(fake, tmp, users, per_user, concurrency)
-                ours.append(run)
-                per_update.append(replies)
-                echo_conc.append(await run_echo(fake, users, per_user, concurrency))
-                core.append(await run_core_alone(tmp, users, per_user))
+            for _ in range(args.repeat):
+                res.echo.append(await run_echo(fake, args.users, args.per_user, None))
+                run, replies = await run_backcheck(fake, tmp, args.users, args.per_user, args.concurrency)
+                res.ours.append(run)
+                res.per_update.append(replies)
+                res.echo_conc.append(await run_echo(fake, args.users, args.per_user, args.concurrency))
+                res.core.append(await run_core_alone(tmp, args.users, args.per_user))
+                if args.paced_users:
+                    res.echo_paced.append(await run_echo(fake, args.paced_users, args.per_user, None, paced=True))
+                    run, _ = await run_backcheck(fake, tmp, args.paced_users, args.per_user, args.concurrency,
+                                                 paced=True)
+                    res.ours_paced.append(run)
+                    res.core_paced.append(await run_core_alone(tmp, args.paced_users, args.per_user, gap=1 / 30))
     finally:
         await fake.close()
-    n = users * per_user
+    return res
 
-    def med(runs: list[Run], what: str = "rate") -> float:
-        return statistics.median(getattr(r, what) for r in runs)
 
-    b, e, ec, c = med(ours), med(echo), med(echo_conc), med(core)
-    print(f"Telegram long polling, {n} updates from {users} users, median of {repeat} runs "
-          f"(fake Bot API in its own process; backcheck on SQLite):")
-    print(f"  backcheck adapter, end to end ({statistics.median(per_update):.2f} replies/update, "
-          f"concurrent_updates={concurrency}):\n      {_fmt(ours)}")
-    print(f"  bare PTB echo bot, PTB defaults (one update at a time):\n      {_fmt(echo)}")
-    print(f"  bare PTB echo bot, concurrent_updates={concurrency}:\n      {_fmt(echo_conc)}")
-    print(f"  the same messages into Coach.handle directly, no Telegram:\n      {_fmt(core)}")
+def report(res: Results, args: argparse.Namespace) -> None:
+    n, repeat, conc = args.users * args.per_user, args.repeat, args.concurrency
+    b, e, ec, c = med(res.ours), med(res.echo), med(res.echo_conc), med(res.core)
+    core_ms = med(res.core, "cpu_ms")
+    print(f"Telegram long polling, median of {repeat} interleaved runs (fake Bot API in its own process; "
+          f"backcheck on SQLite, concurrent_updates={conc}).")
+    print(f"(a) Unpaced: {n} updates from {args.users} users, no rate limit:")
+    print(f"  backcheck adapter, end to end ({statistics.median(res.per_update):.2f} replies/update):\n"
+          f"      {_fmt(res.ours)}")
+    print(f"  bare PTB echo bot, PTB defaults (one update at a time):\n      {_fmt(res.echo)}")
+    print(f"  bare PTB echo bot, concurrent_updates={conc}:\n      {_fmt(res.echo_conc)}")
+    print(f"  the same messages into Coach.handle directly, no Telegram:\n      {_fmt(res.core)}")
     print(f"  ratio backcheck / echo (PTB defaults):  {b / e:.2f}   (target >= 0.5)")
     print(f"  ratio backcheck / echo (concurrent):    {b / ec:.2f}")
     print(f"  ratio backcheck / core alone:           {b / c:.2f}")
-    over = med(ours, "cpu_ms") - med(core, "cpu_ms")
-    print(f"  CPU per update: backcheck {med(ours, 'cpu_ms'):.2f} ms = core {med(core, 'cpu_ms'):.2f} ms "
-          f"+ Telegram side {over:.2f} ms (the echo bot's whole update: {med(echo, 'cpu_ms'):.2f} ms)")
+    ours_ms = med(res.ours, "cpu_ms")
+    print(f"  CPU per update: backcheck {ours_ms:.2f} ms = core {core_ms:.2f} ms "
+          f"+ Telegram side {ours_ms - core_ms:.2f} ms (the echo bot's whole update: {med(res.echo, 'cpu_ms'):.2f} ms)")
+    if not res.ours_paced:
+        return
+    pn = args.paced_users * args.per_user
+    paced_ms, echo_ms = med(res.ours_paced, "cpu_ms"), med(res.echo_paced, "cpu_ms")
+    print(f"(b) Paced at Telegram's 30 messages/s: {pn} updates from {args.paced_users} users:")
+    print(f"  backcheck adapter, its default AIORateLimiter:\n      {_fmt(res.ours_paced, 'cpu')}")
+    print(f"  bare PTB echo bot, AIORateLimiter() (one update at a time):\n      {_fmt(res.echo_paced, 'cpu')}")
+    print(f"  the same messages into Coach.handle directly, 1/30 s apart:\n      {_fmt(res.core_paced, 'cpu')}")
+    print(f"  ratio CPU per update backcheck / echo:  {paced_ms / echo_ms:.2f}   (target <= 2.0)")
+    core_paced_ms = med(res.core_paced, "cpu_ms")
+    print(f"  CPU per update: backcheck {paced_ms:.2f} ms = core {core_paced_ms:.2f} ms (spaced like the updates) "
+          f"+ Telegram side {paced_ms - core_paced_ms:.2f} ms (the echo bot's whole update: {echo_ms:.2f} ms)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     ap.add_argument("--users", type=int, default=200)
     ap.add_argument("--per-user", type=int, default=5)
+    ap.add_argument("--paced-users", type=int, default=60,
+                    help="users in the paced comparison (times --per-user updates at 30/s; 0 skips it)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--concurrency", type=int, default=32)
     args = ap.parse_args()
-    asyncio.run(main_async(args.users, args.per_user, args.repeat, args.concurrency))
+    report(asyncio.run(collect(args)), args)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.request._requestparameter import RequestParameter
 
 from adapters.telegram import (
     MAX_CALLBACK_DATA,
@@ -18,6 +19,7 @@ from adapters.telegram import (
     choice_from,
     escape,
     keyboard,
+    keyboard_json,
     split_text,
     utf16_len,
     webhook_secret,
@@ -84,6 +86,13 @@ def test_keyboard_layout() -> None:
     assert [len(r) for r in pain.inline_keyboard] == [6, 5]
     long = keyboard(["Feeling fine, rested", "Pain 3/10, ran 20 min easy"])
     assert [len(r) for r in long.inline_keyboard] == [1, 1]
+
+
+@given(st.lists(st.text(min_size=1, max_size=70), min_size=1, max_size=12))
+def test_keyboard_json_is_what_ptb_would_send_for_the_keyboard(choices: list[str]) -> None:
+    # The cached text goes on the wire in place of PTB's own serialisation of keyboard(): the same bytes.
+    ptb = RequestParameter.from_input("reply_markup", keyboard(choices)).json_value
+    assert keyboard_json(tuple(choices)) == ptb
 
 
 def test_webhook_secret_is_stable_and_allowed() -> None:
