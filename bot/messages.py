@@ -232,9 +232,10 @@ def _secs(s: int) -> str:
     return f"{s / 60:g} min"
 
 
-def recommendation_text(r: Recommendation) -> str:
+def recommendation_text(r: Recommendation, room: int = MAX_RECOMMENDATION_CHARS) -> str:
     """Session line, reason, referral (full or a one-line reminder), at most one nudge; the strength
-    routine at most once."""
+    routine at most once. ``room``: the characters this text may take (less when a line of what was
+    understood goes before it)."""
     lines = [session_line(r)]
     if r.reason:
         lines.append(r.reason)
@@ -244,7 +245,7 @@ def recommendation_text(r: Recommendation) -> str:
         if n == "add_strength" and r.action == "strength":
             continue  # the routine is the session line already: once a message
         full = NUDGE_TEXT[n]
-        if len("\n".join([*lines, full])) >= MAX_RECOMMENDATION_CHARS:
+        if len("\n".join([*lines, full])) >= room:
             full = NUDGE_SHORT[n]
         lines.append(full)
     return "\n".join(lines)

@@ -255,3 +255,22 @@ def test_pain_creeping_up_while_easing_off_refers(transcripts: dict[str, list[Li
     third_week = [r for _, r in recos[14:21]]
     assert any(r["refer"] for r in third_week)
     assert all(r["run_minutes"] <= 15 for r in third_week)
+
+
+def test_every_answer_stays_under_500_characters(transcripts: dict[str, list[Line]]) -> None:
+    """Issue 8: answers under 500 characters, what was understood and the weekly reminder included."""
+    long = [(name, len(line["text"])) for name, lines in transcripts.items() for line in lines
+            if line["dir"] == "out" and len(line["text"]) >= 500]
+    assert not long, long
+
+
+def test_every_answer_to_a_check_in_starts_with_what_was_understood(transcripts: dict[str, list[Line]]) -> None:
+    """The first line says what was recorded ('Got it: back 4/10, 25 min run.'); answers to the bot's
+    own follow-up questions (a bare number, yes/no) say it their own way."""
+    for name, lines in transcripts.items():
+        for i, ln in enumerate(lines):
+            if ln["dir"] != "in" or "checkin" not in ln or re.fullmatch(r"\s*(\d+(/10)?|yes|no|y|n)\s*", ln["text"], re.I):
+                continue
+            reply = next(x for x in lines[i + 1:] if x["dir"] == "out")
+            assert reply["text"].startswith(("Got it", "Added to today's", "Corrected today's")), (
+                name, ln["text"], reply["text"][:80])

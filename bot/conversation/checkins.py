@@ -99,10 +99,13 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None, *, announce
 
 def reco_message(ctx: Context, reco: Recommendation, day: date, lead: list[str] | None = None) -> Outgoing:
     u = ctx.user
-    text = "\n".join([*(lead or []), M.recommendation_text(reco)])
-    if reco.action != "seek_care" and (
-        u.disclaimer_on is None or day - u.disclaimer_on >= DISCLAIMER_EVERY or day < u.disclaimer_on
-    ):
+    # What was understood leads; the model's text is kept under the limit by the model, so the
+    # lead takes the room of the nudge's long form when both would not fit.
+    body = M.recommendation_text(reco, room=M.MAX_RECOMMENDATION_CHARS - len("\n".join(lead or [])) - 1)
+    text = "\n".join([*(lead or []), body])
+    due = u.disclaimer_on is None or day - u.disclaimer_on >= DISCLAIMER_EVERY or day < u.disclaimer_on
+    # The weekly reminder waits for a message it fits in (the next one, usually).
+    if reco.action != "seek_care" and due and len(text) + 1 + len(M.DISCLAIMER) < M.MAX_RECOMMENDATION_CHARS:
         text += "\n" + M.DISCLAIMER
         u.disclaimer_on = day
     # Every referral and care message offers the way out of it (domain.md rule 2).
