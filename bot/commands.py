@@ -55,6 +55,8 @@ MENU: tuple[tuple[str, str], ...] = tuple((c.name, c.summary) for c in COMMANDS
 ALIASES = {
     "check-in": "checkin", "check in": "checkin", "check": "checkin", "menu": "help", "?": "help",
     "setting": "settings", "unpause": "resume", "progres": "progress", "hi": "start", "hello": "start",
+    # The scheduler's pause offer after a silent week (bot/prompts.py): its other choice is "pause 14".
+    "keep asking": "resume",
 }
 
 

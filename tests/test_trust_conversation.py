@@ -77,3 +77,14 @@ async def test_same_as_yesterday_is_offered_and_logged_on_yes(people, clock) -> 
     await pip.says("yes")
     checkins = await pip.checkins()
     assert [a["minutes"] for a in checkins[-1]["activities"]] == [30]
+
+
+async def test_keep_asking_after_the_pause_offer_is_understood(people) -> None:  # type: ignore[no-untyped-def]
+    from bot import prompts
+
+    qi = people("qi")
+    await qi.onboard()
+    await qi.says(prompts.PAUSE_OFFER_CHOICES[1])
+    assert qi.turn.handled_as == "command:resume" and M.ASK_AGAIN not in qi.reply
+    await qi.says(prompts.PAUSE_OFFER_CHOICES[0])
+    assert (await qi.user()).paused_until is not None
