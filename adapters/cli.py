@@ -321,22 +321,13 @@ def _print_table(lines: list[dict[str, Any]], zones: dict[str, str], default_tz:
 
 async def _simulate(settings: Settings, steps: list[Any],
                     collect: Callable[[dict[str, Any]], None] | None = None) -> None:
-    from bot.simulate import run_script
-    from scheduler.sim import SimTicker
-
-    store = await _open_store(settings)
+    from scheduler.sim import replay
 
     def emit(obj: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
-    out = collect or emit
     # The real scheduler passes on the script's clock: check-ins and reminders at their due times.
-    ticker = SimTicker(store, settings, out)
-    try:
-        await run_script(Coach(store, settings), steps, out, ticker=ticker)
-    finally:
-        await ticker.close()
-        await store.close()
+    await replay(settings, steps, collect or emit)
     sys.stdout.flush()
 
 

@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.conversation import Coach
-from bot.simulate import read_script, run_script
-from bot.store.repo import Store
-from scheduler.sim import SimTicker
+from bot.simulate import read_script
+from scheduler.sim import replay
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
@@ -33,15 +31,7 @@ async def lengths_of(path: Path, text: str) -> list[tuple[int, str]]:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/lengths.db"
-        store = Store(url)
-        await store.migrate()
-        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-        ticker = SimTicker(store, settings, emit)
-        try:
-            await run_script(Coach(store, settings), steps, emit, ticker=ticker)
-        finally:
-            await ticker.close()
-            await store.close()
+        await replay(Settings(_env_file=None, database_url=url), steps, emit)  # type: ignore[call-arg]
     return out
 
 

@@ -87,3 +87,21 @@ class SimTicker:
             if at is not None and after < at <= until:
                 out.add(at)
         return out
+
+
+async def replay(settings: Settings, steps: list[Any], emit: Callable[[dict[str, Any]], None], *,
+                 migrate: bool = True) -> None:
+    """What ``backcheck simulate`` does: a store at ``settings.database_url``, the real core and the
+    real scheduler passes on the script's clock, every line to ``emit``."""
+    from bot.conversation import Coach
+    from bot.simulate import run_script
+
+    store = Store(settings.database_url)
+    if migrate:
+        await store.migrate()
+    ticker = SimTicker(store, settings, emit)
+    try:
+        await run_script(Coach(store, settings), steps, emit, ticker=ticker)
+    finally:
+        await ticker.close()
+        await store.close()

@@ -23,10 +23,8 @@ from typer.testing import CliRunner
 from adapters.cli import app
 from bot import prompts
 from bot.config import Settings
-from bot.conversation import Coach
-from bot.simulate import day_rows, read_script, run_script
-from bot.store.repo import Store
-from scheduler.sim import SimTicker
+from bot.simulate import day_rows, read_script
+from scheduler import sim
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 PERSONAS = {
@@ -45,20 +43,8 @@ def replay(path: Path, db: Path) -> list[Line]:
     out: list[Line] = []
     steps = read_script(path.read_text().splitlines())
 
-    async def go() -> None:
-        url = f"sqlite:///{db}"
-        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-        store = Store(url)
-        await store.migrate()
-        ticker = SimTicker(store, settings, out.append)
-        try:
-            await run_script(Coach(store, settings), steps, out.append,
-                             ticker=ticker)
-        finally:
-            await ticker.close()
-            await store.close()
-
-    asyncio.run(go())
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{db}")  # type: ignore[call-arg]
+    asyncio.run(sim.replay(settings, steps, out.append))
     return out
 
 
