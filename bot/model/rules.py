@@ -137,7 +137,7 @@ def decide(
     recent = _recent_run_cap(a)
     capped = recent is not None and planned.run_minutes > recent[0]
     if recent is not None and capped:
-        planned = _capped(planned, recent[0])
+        planned = _capped(planned, recent[0], prog.stage)
 
     # Rule 3's triggers change the level whichever rule decides today's session, so that a flare is
     # never forgotten because a higher rule (red flag, refer) spoke that day.
@@ -660,14 +660,17 @@ def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord] | None:
     return (min(latest.rl, settled) if settled > 0 else latest.rl), latest
 
 
-def _capped(planned: Session, cap: float) -> Session:
-    """The planned session cut to at most ``cap`` minutes of running (a walk/run week below
-    CONTINUOUS_MIN_RUN_MINUTES)."""
+def _capped(planned: Session, cap: float, level: int) -> Session:
+    """The planned session cut to at most ``cap`` minutes of running: a shorter continuous run, or the
+    latest walk/run session at or below the current stage (``level``) that fits; never a higher stage."""
     stage, target = stage_for_minutes(int(cap))
-    if stage >= th.CONTINUOUS_STAGE:
+    if stage >= th.CONTINUOUS_STAGE and level >= th.CONTINUOUS_STAGE:
         return continuous(max(1, target))
-    fits = [s for s in STAGES[stage].sessions if s.run_minutes <= cap]
-    return fits[-1] if fits else STAGES[stage].sessions[0]
+    for st in range(min(level, th.CONTINUOUS_STAGE - 1), 0, -1):
+        fits = [s for s in STAGES[st].sessions if s.run_minutes <= cap]
+        if fits:
+            return fits[-1]
+    return planned if planned.run_minutes <= cap else STAGES[1].sessions[0]
 
 
 def _recent_reason(a: Analysis, last: DayRecord, day: date) -> str:
