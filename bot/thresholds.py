@@ -154,6 +154,10 @@ RUN_MINUTES_MAX = 90
 CONTINUOUS_MIN_RUN_MINUTES = 5
 #: A returning/regular runner's "comfortable minutes" are believed up to this; more must be logged. **design**
 SEED_MAX_RUN_MINUTES = 60
+#: Rules 5/6/10: while morning pain is above the baseline + SETTLED_RISE, or above the baseline with the
+#: weekly mean pain rising, a hold or step suggests no more running than the user logged lately: the latest run (or the longest settled one,
+#: if shorter) in this many days. **design**
+RECENT_RUN_DAYS = 14
 
 # --- rule 10: what was done, not what was planned ---------------------------------------------------
 
@@ -231,3 +235,7 @@ STRENGTH_MINUTES = 15
 
 #: About this many runs a week, with other days between (NHS Couch to 5K; ASTEROID, Neason 2024).
 RUNS_PER_WEEK = 3
+#: Rule 10 over rule 9: a user who logged at least this many runs in the last 6 days runs more often than
+#: the week shape; while pain is settled the plan follows them (an easy run on a day after a non-run day),
+#: and the week-shape advice is said once. **design**
+OWN_WEEK_RUNS = 4

@@ -224,7 +224,6 @@ def test_runs_logged_in_km_count_as_running(transcripts: dict[str, list[Line]]) 
     assert minutes and max(minutes) >= 30, r["reason"]
 
 
-@MODEL_FIX
 def test_a_distance_runner_running_without_pain_is_offered_runs(transcripts: dict[str, list[Line]]) -> None:
     """ana runs 4-5 times a week in km with back 2-3/10: once the km count, her plan includes runs
     most weeks instead of a strength session on nearly every day."""
@@ -232,7 +231,6 @@ def test_a_distance_runner_running_without_pain_is_offered_runs(transcripts: dic
     assert sum(r["action"] == "run" for r in recos) >= 4
 
 
-@MODEL_FIX
 def test_pain_creeping_up_while_easing_off_refers(transcripts: dict[str, list[Line]]) -> None:
     """tom's back goes 2 -> 6 over three weeks while he runs less and less: by the third week the
     advice includes seeing a GP or physio (domain.md, refer: not improving), and running is not

@@ -133,6 +133,11 @@ def decide(
         prog = adopted
         a = Analysis(records, day, prog)
     planned = level_session(prog, a)
+    # Rules 5/6/10: with pain above the baseline or rising, no more running than the user managed lately.
+    recent = _recent_run_cap(a)
+    capped = recent is not None and planned.run_minutes > recent[0]
+    if recent is not None and capped:
+        planned = _capped(planned, recent[0], prog.stage)
 
     # Rule 3's triggers change the level whichever rule decides today's session, so that a flare is
     # never forgotten because a higher rule (red flag, refer) spoke that day.
@@ -147,6 +152,12 @@ def decide(
     lead = ack(a, day)
     told = _diverging(a, new_prog, day)
     lead = join_clauses(lead, told)
+    own = _own_week(a, new_prog)
+    shape_note = ""
+    shape_used: list[bool] = []
+    if own and new_prog.shape_told is None:
+        shape_note = (f"you run more often than the {th.RUNS_PER_WEEK} a week I'd suggest, fine while your back "
+                      "stays settled, so I'll offer easy runs after rest days")
     if shown is not None and not cut_done:
         lead = join_clauses(lead, adopt_clause(shown, day, new_prog))
 
@@ -158,6 +169,8 @@ def decide(
             rec = replace(rec, reason=reason)
             if told and told in kept:  # told once: only when it was said
                 final = replace(final, told=day)
+            if shape_used:  # said once
+                final = replace(final, shape_told=day)
         pm = rec.run_minutes or rec.minutes
         return rec, final, (rec.action, rec.rule, trigger, rec.nudges[0] if rec.nudges else "", pm)
 
@@ -234,6 +247,10 @@ def decide(
     progressed, hold_why = _try_progress(prog, a, day)
     if not allow_progress:
         progressed = None
+    if (progressed is not None and recent is not None
+            and level_session(progressed, Analysis(records, day, progressed)).run_minutes > recent[0]):
+        progressed, hold_why = None, ""
+        capped = True
     if progressed is not None:
         new_prog = progressed
         session = level_session(new_prog, Analysis(records, day, new_prog))
@@ -247,6 +264,8 @@ def decide(
             reason = start_reason(prog, state)
         elif hold_why:
             reason = hold_why
+        elif capped and recent is not None:
+            reason = _recent_reason(a, recent[1], day)
         else:
             # Read-only, with every condition to progress met: stepping up waits for today's check-in.
             reason = (f"Your back settled after {session_ref(a.level[-1], day)}, so today is {{s}}, and after your "
@@ -262,8 +281,11 @@ def decide(
             reason = keep_moving_reason(a.inactive_days, phrase(session, new_prog))
 
     # 9. Week shape: no run the day after a run, and about RUNS_PER_WEEK runs a week.
-    off, aside = _off_day(a, day, new_prog)
+    off, aside = _off_day(a, day, new_prog, own)
     action = session.action
+    if shape_note and action in ("run", "walk_run") and not off:
+        reason = f"{reason.rstrip('.')}; {shape_note}."
+        shape_used.append(True)
     if action in ("run", "walk_run") and off:
         strength = _strength_due(a, state, day) and not a.strength_nudged
         if strength:
@@ -282,7 +304,7 @@ def decide(
         return done(Recommendation(action="cross_train", minutes=mins, effort="easy", reason=reason, rule=rule))
 
     # 8. Add strength (keep moving comes first: at most one nudge).
-    if nudge is None and _strength_due(a, state, day) and not a.strength_nudged:
+    if nudge is None and not shape_used and _strength_due(a, state, day) and not a.strength_nudged:
         nudge = "add_strength"
 
     return done(Recommendation(
@@ -610,8 +632,69 @@ def _tail_good(good: list[bool]) -> int:
     return n
 
 
-def _off_day(a: Analysis, day: date, prog: Progression) -> tuple[str, str]:
-    """Rule 9: why today should not be a run, as (sentence opening, aside) ("" both: it may be)."""
+def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord] | None:
+    """Rules 5/6/10: while morning pain is above the baseline + SETTLED_RISE, or above the baseline with the
+    weekly mean pain rising, the most
+    running a hold or step may suggest: the latest run logged in RECENT_RUN_DAYS, or the longest settled
+    one there if shorter (and the run it comes from). None: no such limit today."""
+    if a.pain is None:
+        return None
+    m0, m1 = a.week_mean(0), a.week_mean(1)
+    b = a.baseline
+    rising = m0 is not None and m1 is not None and m0 > m1
+    up = b is not None and (a.pain > b + th.SETTLED_RISE or (a.pain > b and rising))
+    if not up:
+        return None
+    latest: DayRecord | None = None
+    settled = 0.0
+    for r in reversed(a.recs):
+        if (a.day - r.d).days >= th.RECENT_RUN_DAYS:
+            break
+        if r.ran and r.rl > 0:
+            if latest is None:
+                latest = r
+            if is_settled(r) and r.rl > settled:
+                settled = r.rl
+    if latest is None:
+        return None
+    return (min(latest.rl, settled) if settled > 0 else latest.rl), latest
+
+
+def _capped(planned: Session, cap: float, level: int) -> Session:
+    """The planned session cut to at most ``cap`` minutes of running: a shorter continuous run, or the
+    latest walk/run session at or below the current stage (``level``) that fits; never a higher stage."""
+    stage, target = stage_for_minutes(int(cap))
+    if stage >= th.CONTINUOUS_STAGE and level >= th.CONTINUOUS_STAGE:
+        return continuous(max(1, target))
+    for st in range(min(level, th.CONTINUOUS_STAGE - 1), 0, -1):
+        fits = [s for s in STAGES[st].sessions if s.run_minutes <= cap]
+        if fits:
+            return fits[-1]
+    return planned if planned.run_minutes <= cap else STAGES[1].sessions[0]
+
+
+def _recent_reason(a: Analysis, last: DayRecord, day: date) -> str:
+    why = (f"Your back is at {pain_text(a.pain)} this morning, above your usual {pain_text(a.baseline)}"
+           if a.pain is not None and a.baseline is not None and a.pain > a.baseline + th.SETTLED_RISE
+           else "Your back has been creeping up this week")
+    return f"{why}, so no more running than {session_ref(last, day)}: repeat {{s}}."
+
+
+def _own_week(a: Analysis, prog: Progression) -> bool:
+    """Rule 10 over rule 9: the user runs more often than the week shape (OWN_WEEK_RUNS in 6 days) with
+    settled pain this morning and after the latest run, so the plan follows them."""
+    t = a.today
+    if prog.stage == 0 or t is None or t.p is None or a.runs_6d < th.OWN_WEEK_RUNS:
+        return False
+    if t.p > th.PAIN_SAFE_MAX or (t.b is not None and t.p > t.b + th.SETTLED_RISE):
+        return False
+    last = next((r for r in reversed(a.recs) if r.ran), None)
+    return last is not None and is_good(last)
+
+
+def _off_day(a: Analysis, day: date, prog: Progression, own: bool = False) -> tuple[str, str]:
+    """Rule 9: why today should not be a run, as (sentence opening, aside) ("" both: it may be).
+    ``own``: the user runs more often than the week shape and the plan follows them (rule 10)."""
     if prog.stage == 0:
         return "", ""
     t = a.today
@@ -620,7 +703,7 @@ def _off_day(a: Analysis, day: date, prog: Progression) -> tuple[str, str]:
         return ran, "the day after a run"
     if t is None and a.recs and (day - a.recs[-1].d).days == 1 and a.recs[-1].pa in ("run", "walk_run"):
         return "Yesterday was a planned run day", "the day after a planned run"
-    if a.runs_6d >= th.RUNS_PER_WEEK:
+    if a.runs_6d >= th.RUNS_PER_WEEK and not own:
         days = th.WEEK_DAYS - 1
         return (f"You have done {a.runs_6d} runs in the last {days} days", f"after {a.runs_6d} runs in {days} days")
     return "", ""

@@ -141,12 +141,15 @@ class Progression:
     last_cut: date | None = None
     #: When the user was last told they keep doing something else than suggested (rule 10).
     told: date | None = None
+    #: When the user who runs more often than the week shape was told so (rule 9 advice, said once).
+    shape_told: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage, "target": self.target, "since": self.since.isoformat(),
             "seeded_on": self.seeded_on.isoformat(),
             "last_progress": iso(self.last_progress), "last_cut": iso(self.last_cut), "told": iso(self.told),
+            "shape_told": iso(self.shape_told),
         }
 
     @classmethod
@@ -155,7 +158,7 @@ class Progression:
             stage=int(d["stage"]), target=int(d.get("target", 0)), since=date.fromisoformat(d["since"]),
             seeded_on=date.fromisoformat(d.get("seeded_on", d["since"])),
             last_progress=_opt_date(d.get("last_progress")), last_cut=_opt_date(d.get("last_cut")),
-            told=_opt_date(d.get("told")),
+            told=_opt_date(d.get("told")), shape_told=_opt_date(d.get("shape_told")),
         )
 
 
