@@ -1,9 +1,9 @@
 """The six persona diaries of docs/examples/, replayed through ``simulate`` (the real core and the real
 scheduler on the simulated clock), with the lines a clinician would check.
 
-Plain tests hold today and must keep holding. Tests marked xfail are what issue 8's model fixes
-(in progress elsewhere) should make true; each says in plain words what it expects, and turns green
-(XPASS) when the model lands.
+Every test here must keep holding: the first ones hold for any diary, the last ones are what issue 8
+made true (leg pain, km runs, worsening, a runner who runs more often than the plan); each says in
+plain words what it expects.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ PERSONAS = {
     "follows-advice": "maya", "ignores-advice": "dev", "rests-out-of-fear": "lena",
     "worsening": "tom", "leg-pain": "sam", "distance-runner": "ana",
 }
-MODEL_FIX = pytest.mark.xfail(strict=False, reason="issue 8, still open: the plan does not yet follow a runner who "
-                               "runs more often than the week shape, nor cap runs at what a worsening user managed lately")
 RUNNING = ("run", "walk_run")
 
 Line = dict[str, Any]
@@ -190,7 +188,7 @@ def test_overrunning_is_never_rewarded_with_longer_runs(transcripts: dict[str, l
     assert max(r["run_minutes"] for _, r in days(transcripts["ignores-advice"])) <= 25
 
 
-# --- what the model fixes of issue 8 should make true (xfail until they land) ---------------------
+# --- what issue 8's model fixes make true ---------------------------------------------------------
 
 
 def test_leg_pain_is_recorded_as_its_own_number(transcripts: dict[str, list[Line]]) -> None:
