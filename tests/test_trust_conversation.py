@@ -88,3 +88,20 @@ async def test_keep_asking_after_the_pause_offer_is_understood(people) -> None: 
     assert qi.turn.handled_as == "command:resume" and M.ASK_AGAIN not in qi.reply
     await qi.says(prompts.PAUSE_OFFER_CHOICES[0])
     assert (await qi.user()).paused_until is not None
+
+
+async def test_after_a_red_flag_today_holds_walking_until_checked_and_never_repeats_the_emergency(  # type: ignore[no-untyped-def]
+        people, clock) -> None:
+    ria = people("ria")
+    await ria.onboard(experience="returning", minutes="20")
+    await ria.says("back 3, ran 20 min, fever and shivery since last night")
+    assert ria.recommendation.action == "seek_care"
+    clock.advance(days=1)
+    await ria.says("today")  # no check-in yet on the next day
+    reco = ria.recommendation
+    assert reco is not None and reco.action == "walk" and reco.run_minutes == 0 and reco.refer
+    assert "A&E" not in ria.reply and "emergency" not in ria.reply.lower()
+    await ria.says("saw the GP this morning, all clear")
+    assert M.CLEARED in ria.reply
+    await ria.says("today")
+    assert ria.recommendation is not None and not ria.recommendation.refer

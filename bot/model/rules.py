@@ -429,12 +429,15 @@ def _referral(a: Analysis, day: date) -> tuple[str, bool, bool, str] | None:
     cleared = a.cleared
     walk = f"keep to an easy {th.REFER_WALK_MINUTES}-minute walk for now, no running"
     code, opening = "", ""
-    if t is not None and t.d != cleared:
-        if a.flag_day is not None and (cleared is None or a.flag_day > cleared):
-            code, opening = "red_flag_followup", (
-                f"You reported warning symptoms on {WEEKDAYS[a.flag_day.weekday()]}, so until a professional has "
-                f"checked you, {walk}")
-        elif t.flags:
+    # A red flag of the last days holds on a day with no check-in too (``today``, a suggestion
+    # asked for before checking in): walk level until a professional has checked them.
+    if (a.flag_day is not None and (cleared is None or a.flag_day > cleared)
+            and (t is None or t.d != cleared)):
+        code, opening = "red_flag_followup", (
+            f"You reported warning symptoms on {WEEKDAYS[a.flag_day.weekday()]}, so until a professional has "
+            f"checked you, {walk}")
+    elif t is not None and t.d != cleared:
+        if t.flags:
             words = join_words([FLAG_WORDS.get(f, "a warning symptom") for f in t.flags])
             code, opening = "soon_flag", (f"You mentioned {words}, which a GP should check in the next few days, "
                                           f"so please book an appointment, and {walk}")
