@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot import messages as M
 from bot.ports import Outgoing, PermanentFailure, Sender, platform_of
 from bot.store import repo
 from bot.store.repo import Store
@@ -39,21 +40,15 @@ STREAK_LOOKBACK = timedelta(days=120)
 #: A streak is worth mentioning from this many days in a row.
 STREAK_SHOWN = 3
 
-GROUP_HELP = (
-    "I'm backcheck, a running coach for common back pain. Check-ins happen in a private chat with me; "
-    "this group gets a weekly digest on Monday morning: who took part, sessions and minutes, streaks.\n"
-    "/join - take part (your pain scores stay private)\n"
-    "/leave - stop taking part\n"
-    "/sharepain - show your weekly morning pain in the digest; /hidepain - hide it again\n"
-    "/digest - this week so far"
-)
-JOINED = "{name} joined the group digest. Pain scores stay private unless you send /sharepain."
-ALREADY_MEMBER = "{name}, you're already in the group digest."
-START_PRIVATE = "To check in, start a private chat with me: {link}"
-LEFT = "{name} left the group digest."
-NOT_MEMBER = "{name}, you're not in the group digest: send /join first."
-PAIN_SHOWN = "{name}: your weekly morning pain will show in this group's digest."
-PAIN_HIDDEN = "{name}: your pain scores are hidden from this group again."
+# The group texts live in bot/messages.py with every other text; these names stay for callers.
+GROUP_HELP = M.GROUP_HELP
+JOINED = M.JOINED
+ALREADY_MEMBER = M.ALREADY_MEMBER
+START_PRIVATE = M.START_PRIVATE
+LEFT = M.LEFT
+NOT_MEMBER = M.NOT_MEMBER
+PAIN_SHOWN = M.PAIN_SHOWN
+PAIN_HIDDEN = M.PAIN_HIDDEN
 
 
 # --- membership ------------------------------------------------------------------------------

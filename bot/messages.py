@@ -184,6 +184,50 @@ REFER_REMINDER = "Still worth seeing a GP or physio; tell me once someone has ch
 MAX_RECOMMENDATION_CHARS = 500
 
 
+# --- scheduled prompts (bot/prompts.py) ----------------------------------------------------------
+
+REMINDER = (
+    "Just checking in: how's your back today (0-10), and what did you do? "
+    "One line is plenty, e.g. 'back 3/10, walked 20 min'."
+)
+
+WELCOME_BACK = "Welcome back! Your pause is over, so check-ins are on again."
+
+SAFETY = (
+    "Weekly safety note: if you get numbness around your bottom or genitals, new trouble peeing or "
+    "controlling your bladder or bowels, or weakness or numbness in both legs, get urgent medical help. "
+    "I'm a coach, not medical advice."
+)
+
+#: Instead of the daily question, twice a week, to a user who has said nothing for a week. Every
+#: choice is typed-answerable: "pause 14" is the pause command; any other reply is an ordinary
+#: message, and any message at all brings the daily question back.
+PAUSE_OFFER = (
+    "I haven't heard from you for a week, so I've stopped the daily check-in question. "
+    "Want a break? Reply 'pause 14' and I'll stay quiet for two weeks. "
+    "Or reply 'keep asking' (or just tell me how your back is) and the daily check-ins start again."
+)
+PAUSE_OFFER_CHOICES = ("pause 14", "keep asking")
+
+# --- running groups (bot/groups.py) ---------------------------------------------------------------
+
+GROUP_HELP = (
+    "I'm backcheck, a running coach for common back pain. Check-ins happen in a private chat with me; "
+    "this group gets a weekly digest on Monday morning: who took part, sessions and minutes, streaks.\n"
+    "/join - take part (your pain scores stay private)\n"
+    "/leave - stop taking part\n"
+    "/sharepain - show your weekly morning pain in the digest; /hidepain - hide it again\n"
+    "/digest - this week so far"
+)
+JOINED = "{name} joined the group digest. Pain scores stay private unless you send /sharepain."
+ALREADY_MEMBER = "{name}, you're already in the group digest."
+START_PRIVATE = "To check in, start a private chat with me: {link}"
+LEFT = "{name} left the group digest."
+NOT_MEMBER = "{name}, you're not in the group digest: send /join first."
+PAIN_SHOWN = "{name}: your weekly morning pain will show in this group's digest."
+PAIN_HIDDEN = "{name}: your pain scores are hidden from this group again."
+
+
 def _duration(minutes: int) -> str:
     return f"{minutes}-minute"
 
