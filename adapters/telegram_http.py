@@ -11,9 +11,10 @@ end). The rest is PTB's behaviour, kept:
   aiohttp has no write timeout, so a whole call is bounded by the sum of the four instead;
 - the same errors: ``TimedOut`` for a timeout, ``NetworkError`` for any other transport failure
   (PTB turns HTTP status codes into its errors itself, above this layer);
-- HTTP(S) proxies from the environment (``HTTPS_PROXY``, ``NO_PROXY``...) and certifi's CA bundle,
-  as httpx does by default. The environment is read once per API host, not per call: aiohttp's own
-  ``trust_env`` looks up proxies and ~/.netrc in a worker thread on every request;
+- HTTP(S) proxies from the environment (``HTTPS_PROXY``, ``NO_PROXY``...) and httpx's TLS
+  settings (certifi's CA bundle, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``). The environment is read
+  once per API host, not per call: aiohttp's own ``trust_env`` looks up proxies and ~/.netrc in a
+  worker thread on every request;
 - files go as multipart, like PTB's. Calls without files go as one JSON body rather than a form,
   which the Bot API takes alike: form encoding quotes every byte of a text in Python.
 
@@ -23,13 +24,12 @@ Not carried over, as the adapter never used them: HTTP/2, SOCKS proxies, socket 
 from __future__ import annotations
 
 import json
-import ssl
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
-import certifi
+import httpx
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -66,7 +66,7 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            tls = ssl.create_default_context(cafile=certifi.where())
+            tls = httpx.create_ssl_context()  # the very context PTB's httpx client would use
             # The Bot API sets no cookies: a jar would only be searched on every call.
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls),
