@@ -127,12 +127,9 @@ class AiohttpRequest(BaseRequest):
 
 
 def _given(value: object, default: float | None) -> float | None:
-    """A per-call timeout if the caller passed one (``None`` included), else ours."""
-    if value is BaseRequest.DEFAULT_NONE:
-        return default
-    if value is None or isinstance(value, int | float):
-        return value
-    raise TypeError(f"not a timeout: {value!r}")
+    """A per-call timeout if the caller passed one (``None`` included), else ours: PTB marks
+    "not passed" with a ``DefaultValue``, as ``HTTPXRequest`` reads it."""
+    return value if value is None or isinstance(value, int | float) else default
 
 
 def _body(data: RequestData | None) -> tuple[Any, dict[str, str]]:
