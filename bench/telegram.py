@@ -6,10 +6,14 @@ against the same server. Prints figures; asserts nothing.
 
 Two comparisons, interleaved run by run so drift in the machine's load hits all bots alike:
 
-- unpaced: updates per second with no pacing limit (targets: backcheck >= 0.5x the echo bot);
+- unpaced: updates per second with no pacing limit (target: backcheck >= 0.5x the echo bot);
 - paced at Telegram's real limit, 30 messages/s: both bots with PTB's ``AIORateLimiter`` (backcheck
   its default one, the echo bot ``AIORateLimiter()``), where the rate is the limiter's and the
   figure that tells is process CPU time per update (target: backcheck <= 2x the echo bot).
+
+Each also runs the same messages straight into Coach.handle (back to back, and spaced 1/30 s
+apart for the paced split), so a line splits backcheck's CPU per update into core and Telegram
+side. Defaults take about 3.5 minutes on two cores.
 
 End to end means: the update is fetched by long polling (getUpdates, 100 a batch), handled
 (backcheck: Coach.handle on SQLite, a transaction per message; echo: nothing), and every reply
