@@ -23,7 +23,9 @@ Not carried over, as the adapter never used them: HTTP/2, SOCKS proxies, socket 
 
 from __future__ import annotations
 
+import functools
 import json
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -66,10 +68,9 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            tls = httpx.create_ssl_context()  # the very context PTB's httpx client would use
             # The Bot API sets no cookies: a jar would only be searched on every call.
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=_tls()),
                 cookie_jar=aiohttp.DummyCookieJar())
             self._proxies.clear()
 
@@ -124,6 +125,13 @@ class AiohttpRequest(BaseRequest):
         parts = (read, write, connect, pool)
         total = None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
         return aiohttp.ClientTimeout(total=total, connect=wait, sock_connect=connect, sock_read=read)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The TLS context PTB's httpx client would use, made once per process: loading the CA bundle
+    takes ~50 ms, and every adapter start makes two requests."""
+    return httpx.create_ssl_context()
 
 
 def _given(value: object, default: float | None) -> float | None:
