@@ -11,9 +11,10 @@ end). The rest is PTB's behaviour, kept:
   aiohttp has no write timeout, so a whole call is bounded by the sum of the four instead;
 - the same errors: ``TimedOut`` for a timeout, ``NetworkError`` for any other transport failure
   (PTB turns HTTP status codes into its errors itself, above this layer);
-- HTTP(S) proxies from the environment (``HTTPS_PROXY``, ``NO_PROXY``...) and certifi's CA bundle,
-  as httpx does by default. The environment is read once per API host, not per call: aiohttp's own
-  ``trust_env`` looks up proxies and ~/.netrc in a worker thread on every request;
+- HTTP(S) proxies from the environment (``HTTPS_PROXY``, ``NO_PROXY``...) and httpx's TLS
+  settings (certifi's CA bundle, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``). The environment is read
+  once per API host, not per call: aiohttp's own ``trust_env`` looks up proxies and ~/.netrc in a
+  worker thread on every request;
 - files go as multipart, like PTB's. Calls without files go as one JSON body rather than a form,
   which the Bot API takes alike: form encoding quotes every byte of a text in Python.
 
@@ -22,6 +23,7 @@ Not carried over, as the adapter never used them: HTTP/2, SOCKS proxies, socket 
 
 from __future__ import annotations
 
+import functools
 import json
 import ssl
 from typing import Any
@@ -29,7 +31,7 @@ from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
-import certifi
+import httpx
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -66,10 +68,9 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            tls = ssl.create_default_context(cafile=certifi.where())
             # The Bot API sets no cookies: a jar would only be searched on every call.
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=_tls()),
                 cookie_jar=aiohttp.DummyCookieJar())
             self._proxies.clear()
 
@@ -126,13 +127,17 @@ class AiohttpRequest(BaseRequest):
         return aiohttp.ClientTimeout(total=total, connect=wait, sock_connect=connect, sock_read=read)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The TLS context PTB's httpx client would use, made once per process: loading the CA bundle
+    takes ~50 ms, and every adapter start makes two requests."""
+    return httpx.create_ssl_context()
+
+
 def _given(value: object, default: float | None) -> float | None:
-    """A per-call timeout if the caller passed one (``None`` included), else ours."""
-    if value is BaseRequest.DEFAULT_NONE:
-        return default
-    if value is None or isinstance(value, int | float):
-        return value
-    raise TypeError(f"not a timeout: {value!r}")
+    """A per-call timeout if the caller passed one (``None`` included), else ours: PTB marks
+    "not passed" with a ``DefaultValue``, as ``HTTPXRequest`` reads it."""
+    return value if value is None or isinstance(value, int | float) else default
 
 
 def _body(data: RequestData | None) -> tuple[Any, dict[str, str]]:
