@@ -573,7 +573,7 @@ def _next_run(run: int, a: Analysis) -> tuple[int, str]:
         week_cap = math.floor(th.WEEKLY_CAP_FACTOR * a.week_run_total / a.week_runs + 1e-9)
         if new > week_cap:
             new = week_cap
-            why = (f"You ran {num_text(a.week_run_total)} minutes over {a.week_runs} run(s) this past week and weekly "
+            why = (f"You ran {num_text(round(a.week_run_total))} minutes over {a.week_runs} run(s) this past week and weekly "
                    f"running should rise by no more than {pct(th.WEEKLY_CAP_FACTOR)}, so repeat {{s}}.")
     else:
         new = run
@@ -702,7 +702,7 @@ def _off_day(a: Analysis, day: date, prog: Progression, own: bool = False) -> tu
         return "", ""
     t = a.today
     if t is not None and t.ran:
-        ran = f"You ran {num_text(t.rl)} minutes yesterday" if t.rl >= 1 else "You ran yesterday"
+        ran = f"You ran {num_text(round(t.rl))} minutes yesterday" if t.rl >= 1 else "You ran yesterday"
         return ran, "the day after a run"
     if t is None and a.recs and (day - a.recs[-1].d).days == 1 and a.recs[-1].pa in ("run", "walk_run"):
         return "Yesterday was a planned run day", "the day after a planned run"
