@@ -256,7 +256,7 @@ def session_line(r: Recommendation) -> str:
 
 def _walk_run_words(r: Recommendation) -> str:
     """The whole walk/run sequence, as the plan (and the reason) gives it."""
-    from bot.stages import STAGES
+    from bot.stages import STAGES, seconds_text
 
     for stage in STAGES:
         for sess in stage.sessions:
@@ -264,16 +264,9 @@ def _walk_run_words(r: Recommendation) -> str:
                     "walk_run", r.minutes, r.run_minutes, r.intervals):
                 return sess.description
     iv = r.intervals
-    block = f"{iv.repeats} × (run {_secs(iv.run_s)}, walk {_secs(iv.walk_s)})" if iv else f"{r.run_minutes} min of running"
+    block = f"{iv.repeats} × (run {seconds_text(iv.run_s)}, walk {seconds_text(iv.walk_s)})" if iv else f"{r.run_minutes} min of running"
     return f"a 5-minute brisk walk, then {block}"
 
-
-def _secs(s: int) -> str:
-    if s < 120:
-        return f"{s} s"
-    if s % 60 == 0:
-        return f"{s // 60} min"
-    return f"{s / 60:g} min"
 
 
 def recommendation_text(r: Recommendation, room: int = MAX_RECOMMENDATION_CHARS) -> str:

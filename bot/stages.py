@@ -45,7 +45,8 @@ class Stage:
     sessions: tuple[Session, ...]
 
 
-def _secs(s: int) -> str:
+def seconds_text(s: int) -> str:
+    """Interval lengths as a runner reads them: 90 s, 2 min, 2.5 min."""
     if s < 120:
         return f"{s} s"
     if s % 60 == 0:
@@ -68,13 +69,13 @@ def _walk_run(blocks: list[tuple[str, int]], main: Intervals, text: str) -> Sess
 
 def _repeat(run_s: int, walk_s: int, n: int) -> Session:
     blocks = [("run", run_s), ("walk", walk_s)] * n
-    return _walk_run(blocks, Intervals(run_s, walk_s, n), f"{n} × (run {_secs(run_s)}, walk {_secs(walk_s)})")
+    return _walk_run(blocks, Intervals(run_s, walk_s, n), f"{n} × (run {seconds_text(run_s)}, walk {seconds_text(walk_s)})")
 
 
 def _seq(minutes: list[float], main: Intervals) -> Session:
     """Alternating run/walk minutes starting with a run: 5-3-5-3-5 and the like."""
     blocks = [("run" if i % 2 == 0 else "walk", round(m * 60)) for i, m in enumerate(minutes)]
-    parts = [f"{'run' if k == 'run' else 'walk'} {_secs(s)}" for k, s in blocks]
+    parts = [f"{'run' if k == 'run' else 'walk'} {seconds_text(s)}" for k, s in blocks]
     return _walk_run(blocks, main, ", ".join(parts))
 
 
