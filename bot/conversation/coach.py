@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import answers, model_state
+from bot import answers, model_state, prompts
 from bot import groups as G
 from bot import messages as M
 from bot.config import Settings
@@ -105,7 +105,7 @@ class Coach:
             if u.conv_state is None or u.conv_state in REOPENS_FROM:
                 u.conv_state, u.conv_on = State.CHECKIN.value, for_date or local_date(u, at)
             await users.save(s, u, before)
-            return [Outgoing(M.CHECKIN_QUESTION, M.CHECKIN_CHOICES)]
+            return prompts.question()
 
         return await self.store.run(work)
 

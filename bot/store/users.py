@@ -56,7 +56,6 @@ assert set(_NAMES) | {"id"} == set(USERS.c.keys()), "UserRecord and the users ta
 
 # Built once: statement construction is a visible share of a reply's cost.
 _SELECT = select(*(USERS.c[n] for n in (*_NAMES, "id"))).where(USERS.c.key == bindparam("key"))
-_SELECT_BY_ID = select(*(USERS.c[n] for n in (*_NAMES, "id"))).where(USERS.c.id == bindparam("uid"))
 _INSERT = insert(USERS).returning(USERS.c.id)
 
 
@@ -66,11 +65,6 @@ def _record(row: Any) -> UserRecord:
 
 async def load(s: AsyncSession, key: str) -> UserRecord | None:
     row = (await s.execute(_SELECT, {"key": key})).first()
-    return None if row is None else _record(row)
-
-
-async def load_by_id(s: AsyncSession, user_id: int) -> UserRecord | None:
-    row = (await s.execute(_SELECT_BY_ID, {"uid": user_id})).first()
     return None if row is None else _record(row)
 
 
