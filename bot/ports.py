@@ -144,3 +144,23 @@ class Sender(Protocol):
     async def send(self, key: str, messages: Sequence[Outgoing]) -> None:
         """Deliver messages to the user ``key`` in order; raise a DeliveryError subclass on failure."""
         ...
+
+
+@runtime_checkable
+class GroupPoster(Protocol):
+    """A platform's side for a team's channel: one post a day that is edited in place as members
+    answer ("6 of 9 checked in today"), never a post per person. Telegram edits a message; Slack
+    updates the thread's parent with ``chat.update``. The core keeps the reference the platform
+    returned, so any replica (or a later pass) can edit the post."""
+
+    platform: str
+
+    async def post(self, key: str, message: Outgoing) -> str:
+        """Post ``message`` in the group ``key``; return the platform's reference to the post (Slack's
+        ``ts``, Telegram's message id as text). Raise a DeliveryError subclass on failure."""
+        ...
+
+    async def edit(self, key: str, ref: str, message: Outgoing) -> None:
+        """Replace the post ``ref`` in group ``key`` with ``message``. Raise a DeliveryError subclass
+        on failure (PermanentFailure when the post or the group is gone)."""
+        ...
