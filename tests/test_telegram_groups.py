@@ -1,4 +1,4 @@
-"""Running groups: the platform-neutral part (bot/groups.py) on SQLite and PostgreSQL, and the
+"""Running groups: the platform-neutral part (bot/teams/) on SQLite and PostgreSQL, and the
 Telegram side end to end (bot added to a group, /join, opt-in pain, the weekly digest through a
 real scheduler pass, removal)."""
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest_asyncio
 
-from bot import groups
+from bot import teams as groups
 from bot.conversation import Coach
 from bot.ports import Outgoing, PermanentFailure, PlatformLimits, TemporaryFailure
 from bot.store.repo import Store
@@ -67,13 +67,22 @@ def test_digest_text_shows_pain_only_for_opted_in_members() -> None:
         groups.MemberWeek("Ann", checkins=5, sessions=6, minutes=150, run_minutes=90, streak=5, pain=2.25),
         groups.MemberWeek("Bob", checkins=1, sessions=1, minutes=20, run_minutes=0, streak=1, pain=None),
     ]
+    # Two members answering: no pain score at all, even Ann's who opted in.
     text = groups.format_digest(MONDAY, weeks, member_count=3, title="Park runners")
     assert "Park runners: week of Mon 30 Nov - Sun 06 Dec" in text
     assert "2 of 3 members checked in: 7 sessions, 170 minutes in all." in text
     ann = next(line for line in text.splitlines() if line.startswith("- Ann"))
     bob = next(line for line in text.splitlines() if line.startswith("- Bob"))
-    assert "5-day streak" in ann and "morning pain 2.2/10" in ann and "90 running" in ann
+    assert "5-day streak" in ann and "90 running" in ann
+    assert "pain" not in ann and "/10" not in text
     assert "pain" not in bob and "streak" not in bob
+    # Three answering: the opted-in member's pain, and the average of those who share it.
+    weeks.append(groups.MemberWeek("Cy", checkins=2, sessions=2, minutes=40, pain=None))
+    text = groups.format_digest(MONDAY, weeks, member_count=3, title="Park runners")
+    ann = next(line for line in text.splitlines() if line.startswith("- Ann"))
+    assert "morning pain 2.2/10" in ann
+    assert "Morning pain of the 1 who share it: 2.2/10" in text
+    assert sum("/10" in line for line in text.splitlines()) == 2
     assert "Nobody has joined" in groups.format_digest(MONDAY, [], 0)
     assert "No check-ins from the 2 members" in groups.format_digest(MONDAY, [], 2)
 
@@ -124,8 +133,9 @@ async def test_digest_goes_once_per_group_and_week(store: Store, coach: Coach, c
     assert "2 of 2 members checked in" in text
     ann = next(line for line in text.splitlines() if line.startswith("- Ann"))
     bob = next(line for line in text.splitlines() if line.startswith("- Bobby"))
-    assert "4 check-ins" in ann and "morning pain 2.5/10" in ann and "4-day streak" in ann
-    assert "pain" not in bob
+    # Ann opted in, but only two members answered: no pain score in the group.
+    assert "4 check-ins" in ann and "4-day streak" in ann
+    assert "pain" not in ann and "pain" not in bob and "/10" not in text
     assert len([line for line in text.splitlines() if line.startswith("- ")]) == 2  # Cy is not a member
 
     # Later passes the same Monday, and a second "replica" racing, send nothing more.
@@ -263,7 +273,8 @@ async def test_telegram_group_join_and_weekly_digest(bot: TgBot, clock: Clock) -
     assert "2 of 2 members checked in" in text
     ann_line = next(line for line in text.splitlines() if line.startswith("- Ann"))
     bob_line = next(line for line in text.splitlines() if line.startswith("- Bob"))
-    assert "5 check-ins" in ann_line and "morning pain" in ann_line and "5-day streak" in ann_line
+    # Ann shares her pain, but with two members answering none is shown.
+    assert "5 check-ins" in ann_line and "5-day streak" in ann_line and "/10" not in text
     assert "3 check-ins" in bob_line and "pain" not in bob_line
     assert "Cy" not in text
 
