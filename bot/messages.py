@@ -254,6 +254,8 @@ TEAM_NOT_OWNER = "Sorry {name}, only whoever set up the team (or an admin) can c
 TEAM_SETUP_BAD = ("I didn't get that. Try /team setup 07:30 weekdays digest mon (time, days as in your "
                   "settings, and the digest's day; each part optional).")
 TEAM_JOINED = " Team check-ins at {time} ({timezone}) on {days}."
+#: After ONBOARDED, for a member who kept their team's schedule.
+TEAM_SCHEDULE_KEPT = " Those are your team's times."
 TEAM_DEFAULTS_GIVEN = " You start with the team's time; change it in private with /settings."
 
 

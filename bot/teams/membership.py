@@ -149,7 +149,7 @@ def parse_setup(args: str) -> TeamSetup | None:
             # "7:30", "7am", or "7 am" as two words.
             two = answers.parse_time(" ".join(words[i:i + 2])) if i + 1 < len(words) else None
             one = answers.parse_time(words[i])
-            if two is not None and one is None:
+            if two is not None:
                 time_, i = two, i + 2
                 continue
             if one is not None:
