@@ -293,3 +293,68 @@ async def test_group_commands_in_private_are_explained(bot: TgBot) -> None:
     uid = new_user_id()
     msgs = await bot.says(uid, "/join")
     assert "group" in (msgs[0].plain or "")
+
+
+async def test_telegram_team_daily_post_is_edited_in_place_and_join_is_a_button(bot: TgBot, clock: Clock) -> None:
+    b = bot
+    gid = -random.randint(10**12, 10**13)
+    ann, bob = new_user_id(), new_user_id()
+    tue = MONDAY + timedelta(days=1)
+
+    def group_msg(uid: int, text: str, name: str) -> dict[str, Any]:
+        return b.fb.message(uid, text, chat_id=gid, chat_type="supergroup", first_name=name, title="Lunch club",
+                            push=False)
+
+    clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=UTC))
+    await b.push(gid, b.fb.chat_member(ann, "left", "member", chat_id=gid, chat_type="supergroup",
+                                       title="Lunch club", push=False))
+    await b.says(ann, "/start")
+    for answer in ("returning", "20", "UTC", "06:30", "weekdays"):
+        await b.says(ann, answer)
+    setup = await b.push(gid, group_msg(ann, "/team setup 07:00 every day", "Ann"))
+    assert "made this group a team" in (setup[0].plain or "")
+    assert "Sorry Bob" in ((await b.push(gid, group_msg(bob, "/team setup 05:00", "Bob")))[0].plain or "")
+
+    # Tuesday 07:01: one post, with a Join button.
+    clock.set(datetime.combine(tue, datetime.min.time(), UTC) + timedelta(hours=7, minutes=1))
+    await scheduler_pass(b)
+    posts = [s for s in b.fb.sent_to(gid, "sendMessage") if s.button_texts == ["Join"]]
+    assert len(posts) == 1 and (posts[0].plain or "").startswith("Morning, Lunch club: 0 of 1 checked in today")
+
+    # Bob presses Join: he is in, and told where to check in.
+    joined = await b.push(gid, b.fb.press(bob, posts[0], 0, first_name="Bob", push=False))
+    assert "Bob joined" in (joined[0].plain or "") and "t.me/" in (joined[0].plain or "")
+    clock.advance(minutes=1)
+    await scheduler_pass(b)
+    edits = b.fb.sent_to(gid, "editMessageText")
+    assert len(edits) == 1 and (edits[0].plain or "").startswith("Morning, Lunch club: 0 of 2 checked in today")
+    assert edits[0].message_id == posts[0].message_id and edits[0].button_texts == ["Join"]
+
+    # Bob starts in private: the team's schedule stands, no time or days questions.
+    await b.says(bob, "/start", name="Bob")
+    for answer in ("new", "UTC"):
+        last = await b.says(bob, answer, name="Bob")
+    assert "07:00 (UTC) on every day" in (last[0].plain or "")
+
+    # Ann checks in in private: the post says so, edited; a pass with nothing new edits nothing.
+    clock.advance(minutes=5)
+    await b.says(ann, "back 3/10, ran 20 min easy")
+    clock.advance(minutes=1)
+    await scheduler_pass(b)
+    clock.advance(minutes=1)
+    await scheduler_pass(b)
+    edits = b.fb.sent_to(gid, "editMessageText")
+    assert len(edits) == 2 and (edits[-1].plain or "").startswith("Morning, Lunch club: 1 of 2 checked in today")
+    assert len([s for s in b.fb.sent_to(gid, "sendMessage") if s.button_texts == ["Join"]]) == 1
+
+    # The adapter as a GroupPoster: an edit that changes nothing is done; a missing post is gone.
+    same = Outgoing(edits[-1].plain or "", ("Join",))
+    await b.adapter.edit(f"telegram:{gid}", str(posts[0].message_id), same)
+    try:
+        await b.adapter.edit(f"telegram:{gid}", "999999", same)
+        raise AssertionError("editing a missing post must fail")
+    except PermanentFailure:
+        pass
+
+    # Nothing the group was ever shown carries a pain score.
+    assert all("/10" not in (s.plain or "") for s in b.fb.sent_to(gid))
