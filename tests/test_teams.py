@@ -389,3 +389,49 @@ async def test_admins_may_change_a_team_and_others_may_not(store: Store, setting
     async with store.session() as s:
         g = await teams.get_group(s, park.key)
         assert g is not None and g.owner_key == ann.key and g.digest_day == "fri"
+
+
+async def test_pauses_are_kept_exported_and_erased(store: Store, coach: Coach, clock: Clock) -> None:
+    from bot.store import pauses, repo
+
+    clock.set(at(MONDAY, 8))
+    eve = Member(coach, clock, "Eve")
+    await onboard(eve)
+    park = Group(coach, clock)
+    await park.says(eve, "/team setup")
+    await eve.says("/pause 5")  # Monday to Friday
+    clock.set(at(MONDAY + timedelta(days=2), 8))
+    await eve.says("/resume")  # back on Wednesday
+    clock.set(at(MONDAY + timedelta(days=3), 8))
+    await eve.says("/pause 2")
+    async with store.session() as s:
+        u = await repo.get_user(s, eve.key)
+        assert u is not None and u.id is not None
+        assert await pauses.all_pauses(s, u.id) == [(MONDAY, MONDAY + timedelta(days=2)),
+                                                    (MONDAY + timedelta(days=3), MONDAY + timedelta(days=5))]
+        data = await repo.export_user(s, u, {})
+        assert data["pauses"] == [{"start": "2026-11-30", "until": "2026-12-02"},
+                                  {"start": "2026-12-03", "until": "2026-12-05"}]
+        assert data["groups"][0]["team_owner"] is True
+    await eve.says("delete")
+    await eve.says("yes, delete everything")
+    async with store.session() as s:
+        assert await repo.count_rows_for(s, u.id, eve.key) == 0
+        g = await teams.get_group(s, park.key)
+        assert g is not None and g.is_team and g.owner_key is None
+
+
+async def test_the_printer_posts_and_edits_as_json_lines(clock: Clock) -> None:
+    import io
+    import json
+
+    from adapters.printer import PrintSender
+
+    out = io.StringIO()
+    printer = PrintSender(clock, out)
+    assert isinstance(printer, GroupPoster)
+    ref = await printer.post("console:runners", daily.daily_message("Runners", 0, 2))
+    await printer.edit("console:runners", ref, daily.daily_message("Runners", 1, 2))
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [(x["dir"], x["ref"]) for x in lines] == [("post", ref), ("edit", ref)]
+    assert lines[1]["text"].startswith("Morning, Runners: 1 of 2") and lines[1]["choices"] == ["Join"]
