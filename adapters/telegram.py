@@ -17,8 +17,12 @@
   this Sender's declared limits for the scheduler.
 - PTB's Bot API calls go over aiohttp (:mod:`adapters.telegram_http`), not PTB's default httpx:
   the same behaviour at about a quarter of the CPU per call.
-- Translation only: private messages and button presses go to ``Coach.handle``, group commands to
-  ``Coach.handle_group``, membership changes to ``Coach.reachable`` and the group calls. No store
+- A team's daily post: :meth:`TelegramAdapter.post` and :meth:`TelegramAdapter.edit` are the
+  :class:`~bot.ports.GroupPoster` (sendMessage's message id is the reference; editMessageText's
+  "message is not modified" counts as done). A press of the post's Join button is the member
+  saying "Join" in the group.
+- Translation only: private messages and button presses go to ``Coach.handle``, group commands
+  and group button presses to ``Coach.handle_group``, membership changes to ``Coach.reachable`` and the group calls. No store
   session, no SQL and no dialogue here.
 """
 
@@ -44,11 +48,13 @@ from starlette.routing import Route
 from telegram import (
     BotCommand,
     CallbackQuery,
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     Message,
     Update,
+    User,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import (
@@ -316,6 +322,26 @@ class TelegramAdapter(Adapter):
         for m in messages:
             chat_id = await self._send_one(chat_id, m)
 
+    # --- a team's post (bot.ports.GroupPoster) ------------------------------------------------
+
+    async def post(self, key: str, message: Outgoing) -> str:
+        """Post in the group ``key``; the reference is the message id. The post is short (a line and
+        a choice), so it is never split."""
+        markup = {"reply_markup": keyboard_json(tuple(message.choices))} if message.choices else None
+        _, sent = await self._request(self._chat_id(key), "send_message", text=escape(message.text[:MAX_TEXT]),
+                                      parse_mode=ParseMode.HTML, api_kwargs=markup)
+        return str(sent.message_id)
+
+    async def edit(self, key: str, ref: str, message: Outgoing) -> None:
+        """Replace the text (and keep the choices) of the post ``ref`` in the group ``key``."""
+        try:
+            message_id = int(ref)
+        except ValueError:
+            raise PermanentFailure(f"not a Telegram message id: {ref!r}") from None
+        markup = {"reply_markup": keyboard_json(tuple(message.choices))} if message.choices else None
+        await self._request(self._chat_id(key), "edit_message_text", message_id=message_id,
+                            text=escape(message.text[:MAX_TEXT]), parse_mode=ParseMode.HTML, api_kwargs=markup)
+
     def _chat_id(self, key: str) -> int:
         try:
             parsed = UserKey.parse(key)
@@ -354,11 +380,15 @@ class TelegramAdapter(Adapter):
     async def _call(self, chat_id: int, method: str, **kw: Any) -> int:
         """One Bot API call with our error policy; returns the chat id (which a group migration
         to a supergroup changes)."""
+        return (await self._request(chat_id, method, **kw))[0]
+
+    async def _request(self, chat_id: int, method: str, **kw: Any) -> tuple[int, Any]:
+        """:meth:`_call`, also returning what the Bot API returned (None for an edit that changed
+        nothing: "message is not modified" means the post already says it)."""
         delay = self.retry_backoff
         for attempt in range(self.send_retries + 1):
             try:
-                await getattr(self.app.bot, method)(chat_id=chat_id, **kw)
-                return chat_id
+                return chat_id, await getattr(self.app.bot, method)(chat_id=chat_id, **kw)
             except RetryAfter as exc:
                 # AIORateLimiter already waited and retried; hand the wait to the scheduler.
                 raise TemporaryFailure("rate limited by Telegram", _retry_after(exc)) from None
@@ -371,6 +401,10 @@ class TelegramAdapter(Adapter):
                 continue
             except BadRequest as exc:
                 msg = exc.message.lower()
+                if "message is not modified" in msg:
+                    return chat_id, None
+                if "message to edit not found" in msg or "message can't be edited" in msg:
+                    raise PermanentFailure(f"BadRequest: {exc.message}") from None
                 if any(s in msg for s in ("chat not found", "user is deactivated", "bot was kicked",
                                           "not enough rights", "have no rights")):
                     raise PermanentFailure(f"BadRequest: {exc.message}") from None
@@ -470,6 +504,11 @@ class TelegramAdapter(Adapter):
         message = q.message if isinstance(q.message, Message) else None
         choice = choice_from(q.data or "", message)
         private = message is not None and message.chat.type == ChatType.PRIVATE
+        if choice is not None and message is not None and not private:
+            # A choice on a group post (a team's Join): the member saying it in the group.
+            await self._answer(q, None)
+            await self._group_said(message.chat, q.from_user, choice)
+            return
         if choice is None or not private:
             await self._answer(q, M.EXPIRED_BUTTON if private or message is None else None)
             return
@@ -528,9 +567,12 @@ class TelegramAdapter(Adapter):
         msg, user, chat = update.message, update.effective_user, update.effective_chat
         if msg is None or user is None or chat is None:
             return
+        await self._group_said(chat, user, msg.text or "")
+
+    async def _group_said(self, chat: Chat, user: User, text: str) -> None:
         gkey = self.key(chat.id)
         said = GroupMessage(group=gkey, title=chat.title or "", user=self.key(user.id),
-                            name=user.full_name or "", text=msg.text or "",
+                            name=user.full_name or "", text=text,
                             private_link=self.private_link("join"))
         try:
             async with self._chat(chat.id):

@@ -38,6 +38,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("sharepain", "Show your weekly morning pain in the digest", "group"),
     CommandSpec("hidepain", "Hide your pain scores from the digest again", "group"),
     CommandSpec("digest", "This group's week so far", "group"),
+    CommandSpec("team", "This team's settings and today; /team setup to make or change it", "group"),
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}

@@ -209,7 +209,7 @@ PAUSE_OFFER = (
 )
 PAUSE_OFFER_CHOICES = ("pause 14", "keep asking")
 
-# --- running groups (bot/groups.py) ---------------------------------------------------------------
+# --- running groups and teams (bot/teams/) ---------------------------------------------------------------
 
 GROUP_HELP = (
     "I'm backcheck, a running coach for common back pain. Check-ins happen in a private chat with me; "
@@ -217,7 +217,9 @@ GROUP_HELP = (
     "/join - take part (your pain scores stay private)\n"
     "/leave - stop taking part\n"
     "/sharepain - show your weekly morning pain in the digest; /hidepain - hide it again\n"
-    "/digest - this week so far"
+    "/digest - this week so far\n"
+    "/team - the team's settings and today; /team setup [07:30] [weekdays] [digest mon] - make this group a "
+    "team with a daily check-in post"
 )
 JOINED = "{name} joined the group digest. Pain scores stay private unless you send /sharepain."
 ALREADY_MEMBER = "{name}, you're already in the group digest."
@@ -226,6 +228,35 @@ LEFT = "{name} left the group digest."
 NOT_MEMBER = "{name}, you're not in the group digest: send /join first."
 PAIN_SHOWN = "{name}: your weekly morning pain will show in this group's digest."
 PAIN_HIDDEN = "{name}: your pain scores are hidden from this group again."
+
+# The weekly digest (bot/teams/digest.py).
+DIGEST_NOBODY = "Nobody has joined yet: send /join to take part."
+DIGEST_NO_CHECKINS = "No check-ins from the {members} yet. Even a 10-minute walk counts: tell me about it in a private chat."
+DIGEST_BY_KIND = "By kind: "
+DIGEST_KIND = {"run": "runs", "walk": "walks", "cross": "cross-training", "strength": "strength",
+               "other": "other"}
+#: Only with enough members answering that week, and only from members who opted in.
+DIGEST_SHARED_PAIN = "Morning pain of the {n} who share it: {pain:.1f}/10 on average."
+DIGEST_FOOTER = ("Streaks pause, not break, on paused days, days off and flare days. "
+                 "/join to take part; pain scores show only with /sharepain.")
+
+# Teams (/team; bot/teams/membership.py, bot/teams/daily.py).
+TEAM_DAILY = "Morning, {title}: {checked} of {members} checked in today. Check in with me in private; tap Join to take part."
+TEAM_NAMELESS = "team"
+TEAM_SET_UP = ("{name} made this group a team: check-ins at {time} ({timezone}) on {days}, a post here each of "
+               "those mornings, and the weekly digest on {digest}. New members start with these times; "
+               "anyone can change their own in private with /settings.")
+TEAM_UPDATED = "Team settings saved: check-ins at {time} ({timezone}) on {days}, weekly digest on {digest}."
+TEAM_SETTINGS = ("{title}: a team of {members}. Check-ins at {time} ({timezone}) on {days}; weekly digest on "
+                 "{digest}. Today: {checked} of {members} checked in.")
+TEAM_NOT_SET_UP = "This group isn't a team yet: send /team setup (e.g. /team setup 07:30 weekdays digest mon)."
+TEAM_NOT_OWNER = "Sorry {name}, only whoever set up the team (or an admin) can change its settings."
+TEAM_SETUP_BAD = ("I didn't get that. Try /team setup 07:30 weekdays digest mon (time, days as in your "
+                  "settings, and the digest's day; each part optional).")
+TEAM_JOINED = " Team check-ins at {time} ({timezone}) on {days}."
+#: After ONBOARDED, for a member who kept their team's schedule.
+TEAM_SCHEDULE_KEPT = " Those are your team's times."
+TEAM_DEFAULTS_GIVEN = " You start with the team's time; change it in private with /settings."
 
 
 def _duration(minutes: int) -> str:

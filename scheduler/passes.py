@@ -19,11 +19,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.ports import Sender
+from bot.ports import GroupPoster, Sender
 from bot.store import outbox
 from bot.store.repo import Store
+from bot.teams import run_daily_posts, send_due_digests
 from scheduler.dispatch import CHECKIN, MAX_ATTEMPTS, PAUSE_OFFER, REMINDER, Dispatcher, Job
-from scheduler.senders import PacedSender
+from scheduler.senders import PacedPoster, PacedSender
 from scheduler.timing import (
     CATCH_UP,
     PAUSE_OFFER_DAYS,
@@ -57,6 +58,9 @@ class PassReport:
     in_doubt: int = 0
     taken_over: int = 0
     digests: int = 0
+    #: Teams' daily posts made and edited in place (bot/teams/daily.py).
+    team_posts: int = 0
+    team_edits: int = 0
     #: Dispatcher counters for this pass (``"<kind>.<what>"``), filled when the pass waits.
     outcome: Counter[str] = field(default_factory=Counter)
 
@@ -65,6 +69,8 @@ class PassReport:
         due = ", ".join(f"{k}={v}" for k, v in sorted(self.due.items())) or "nothing"
         extra = f"; {self.in_doubt} in-doubt rows marked unknown" if self.in_doubt else ""
         extra += f"; {self.taken_over} expired claims taken over" if self.taken_over else ""
+        extra += f"; {self.digests} digests" if self.digests else ""
+        extra += f"; team posts {self.team_posts} made, {self.team_edits} edited" if (self.team_posts or self.team_edits) else ""
         done = " ".join(parts) or (f"{self.queued} queued for sending" if self.queued else "nothing sent")
         return f"pass at {self.now.isoformat()}: due {due}; {done}{extra}"
 
@@ -175,22 +181,39 @@ async def submit_due(dispatcher: Dispatcher, settings: Settings, now: datetime, 
     report.queued = dispatcher.submit(jobs)
     if digests:
         report.digests = await send_digests(dispatcher, now)
+        report.team_posts, report.team_edits = await team_posts(dispatcher, now)
     return report
 
 
+def _posters(dispatcher: Dispatcher) -> list[PacedPoster]:
+    """The senders that can also post in a group (bot.ports.GroupPoster), paced by their lane."""
+    return [PacedPoster(s, dispatcher.limiter(p)) for p, s in dispatcher.senders.items()
+            if isinstance(s, GroupPoster)]
+
+
 async def send_digests(dispatcher: Dispatcher, now: datetime) -> int:
-    """Weekly group digests (bot.groups) through the same senders and rate budgets."""
-    try:
-        from bot.groups import send_due_digests
-    except ImportError:  # groups are optional
-        return 0
+    """Weekly group digests (bot.teams.digest) through the same senders and rate budgets."""
     senders = [PacedSender(s, dispatcher.limiter(p)) for p, s in dispatcher.senders.items()]
     try:
-        rep = await send_due_digests(dispatcher.store, senders, as_utc(now))
+        rep = await send_due_digests(dispatcher.store, senders, as_utc(now), posters=_posters(dispatcher))
     except Exception:
         log.exception("scheduler: group digests failed; the next pass tries again")
         return 0
     return len(rep.sent)
+
+
+async def team_posts(dispatcher: Dispatcher, now: datetime) -> tuple[int, int]:
+    """Teams' daily posts (bot.teams.daily): made once a day, edited as members answer.
+    Returns (posted, edited)."""
+    posters = _posters(dispatcher)
+    if not posters:
+        return 0, 0
+    try:
+        rep = await run_daily_posts(dispatcher.store, posters, as_utc(now))
+    except Exception:
+        log.exception("scheduler: team daily posts failed; the next pass tries again")
+        return 0, 0
+    return len(rep.posted), len(rep.edited)
 
 
 async def run_pass(

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot import groups
 from bot import messages as M
+from bot import teams as groups
 from bot.conversation import Coach
 from bot.store import repo
 

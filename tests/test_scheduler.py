@@ -502,7 +502,7 @@ async def test_backcheck_run_starts_one_apscheduler_job_that_passes_at_once_and_
 
 
 async def test_the_pass_sends_weekly_group_digests_once_through_the_same_senders(sched_store: Store) -> None:
-    from bot import groups
+    from bot import teams as groups
 
     async with sched_store.session() as s:
         await groups.register_group(s, "console:runners", "Runners", utc(2026, 11, 1))

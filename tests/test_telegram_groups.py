@@ -1,4 +1,4 @@
-"""Running groups: the platform-neutral part (bot/groups.py) on SQLite and PostgreSQL, and the
+"""Running groups: the platform-neutral part (bot/teams/) on SQLite and PostgreSQL, and the
 Telegram side end to end (bot added to a group, /join, opt-in pain, the weekly digest through a
 real scheduler pass, removal)."""
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest_asyncio
 
-from bot import groups
+from bot import teams as groups
 from bot.conversation import Coach
 from bot.ports import Outgoing, PermanentFailure, PlatformLimits, TemporaryFailure
 from bot.store.repo import Store
@@ -67,13 +67,22 @@ def test_digest_text_shows_pain_only_for_opted_in_members() -> None:
         groups.MemberWeek("Ann", checkins=5, sessions=6, minutes=150, run_minutes=90, streak=5, pain=2.25),
         groups.MemberWeek("Bob", checkins=1, sessions=1, minutes=20, run_minutes=0, streak=1, pain=None),
     ]
+    # Two members answering: no pain score at all, even Ann's who opted in.
     text = groups.format_digest(MONDAY, weeks, member_count=3, title="Park runners")
     assert "Park runners: week of Mon 30 Nov - Sun 06 Dec" in text
     assert "2 of 3 members checked in: 7 sessions, 170 minutes in all." in text
     ann = next(line for line in text.splitlines() if line.startswith("- Ann"))
     bob = next(line for line in text.splitlines() if line.startswith("- Bob"))
-    assert "5-day streak" in ann and "morning pain 2.2/10" in ann and "90 running" in ann
+    assert "5-day streak" in ann and "90 running" in ann
+    assert "pain" not in ann and "/10" not in text
     assert "pain" not in bob and "streak" not in bob
+    # Three answering: the opted-in member's pain, and the average of those who share it.
+    weeks.append(groups.MemberWeek("Cy", checkins=2, sessions=2, minutes=40, pain=None))
+    text = groups.format_digest(MONDAY, weeks, member_count=3, title="Park runners")
+    ann = next(line for line in text.splitlines() if line.startswith("- Ann"))
+    assert "morning pain 2.2/10" in ann
+    assert "Morning pain of the 1 who share it: 2.2/10" in text
+    assert sum("/10" in line for line in text.splitlines()) == 2
     assert "Nobody has joined" in groups.format_digest(MONDAY, [], 0)
     assert "No check-ins from the 2 members" in groups.format_digest(MONDAY, [], 2)
 
@@ -124,8 +133,9 @@ async def test_digest_goes_once_per_group_and_week(store: Store, coach: Coach, c
     assert "2 of 2 members checked in" in text
     ann = next(line for line in text.splitlines() if line.startswith("- Ann"))
     bob = next(line for line in text.splitlines() if line.startswith("- Bobby"))
-    assert "4 check-ins" in ann and "morning pain 2.5/10" in ann and "4-day streak" in ann
-    assert "pain" not in bob
+    # Ann opted in, but only two members answered: no pain score in the group.
+    assert "4 check-ins" in ann and "4-day streak" in ann
+    assert "pain" not in ann and "pain" not in bob and "/10" not in text
     assert len([line for line in text.splitlines() if line.startswith("- ")]) == 2  # Cy is not a member
 
     # Later passes the same Monday, and a second "replica" racing, send nothing more.
@@ -263,7 +273,8 @@ async def test_telegram_group_join_and_weekly_digest(bot: TgBot, clock: Clock) -
     assert "2 of 2 members checked in" in text
     ann_line = next(line for line in text.splitlines() if line.startswith("- Ann"))
     bob_line = next(line for line in text.splitlines() if line.startswith("- Bob"))
-    assert "5 check-ins" in ann_line and "morning pain" in ann_line and "5-day streak" in ann_line
+    # Ann shares her pain, but with two members answering none is shown.
+    assert "5 check-ins" in ann_line and "5-day streak" in ann_line and "/10" not in text
     assert "3 check-ins" in bob_line and "pain" not in bob_line
     assert "Cy" not in text
 
@@ -282,3 +293,68 @@ async def test_group_commands_in_private_are_explained(bot: TgBot) -> None:
     uid = new_user_id()
     msgs = await bot.says(uid, "/join")
     assert "group" in (msgs[0].plain or "")
+
+
+async def test_telegram_team_daily_post_is_edited_in_place_and_join_is_a_button(bot: TgBot, clock: Clock) -> None:
+    b = bot
+    gid = -random.randint(10**12, 10**13)
+    ann, bob = new_user_id(), new_user_id()
+    tue = MONDAY + timedelta(days=1)
+
+    def group_msg(uid: int, text: str, name: str) -> dict[str, Any]:
+        return b.fb.message(uid, text, chat_id=gid, chat_type="supergroup", first_name=name, title="Lunch club",
+                            push=False)
+
+    clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=UTC))
+    await b.push(gid, b.fb.chat_member(ann, "left", "member", chat_id=gid, chat_type="supergroup",
+                                       title="Lunch club", push=False))
+    await b.says(ann, "/start")
+    for answer in ("returning", "20", "UTC", "06:30", "weekdays"):
+        await b.says(ann, answer)
+    setup = await b.push(gid, group_msg(ann, "/team setup 07:00 every day", "Ann"))
+    assert "made this group a team" in (setup[0].plain or "")
+    assert "Sorry Bob" in ((await b.push(gid, group_msg(bob, "/team setup 05:00", "Bob")))[0].plain or "")
+
+    # Tuesday 07:01: one post, with a Join button.
+    clock.set(datetime.combine(tue, datetime.min.time(), UTC) + timedelta(hours=7, minutes=1))
+    await scheduler_pass(b)
+    posts = [s for s in b.fb.sent_to(gid, "sendMessage") if s.button_texts == ["Join"]]
+    assert len(posts) == 1 and (posts[0].plain or "").startswith("Morning, Lunch club: 0 of 1 checked in today")
+
+    # Bob presses Join: he is in, and told where to check in.
+    joined = await b.push(gid, b.fb.press(bob, posts[0], 0, first_name="Bob", push=False))
+    assert "Bob joined" in (joined[0].plain or "") and "t.me/" in (joined[0].plain or "")
+    clock.advance(minutes=1)
+    await scheduler_pass(b)
+    edits = b.fb.sent_to(gid, "editMessageText")
+    assert len(edits) == 1 and (edits[0].plain or "").startswith("Morning, Lunch club: 0 of 2 checked in today")
+    assert edits[0].message_id == posts[0].message_id and edits[0].button_texts == ["Join"]
+
+    # Bob starts in private: the team's schedule stands, no time or days questions.
+    await b.says(bob, "/start", name="Bob")
+    for answer in ("new", "UTC"):
+        last = await b.says(bob, answer, name="Bob")
+    assert "07:00 (UTC) on every day" in (last[0].plain or "")
+
+    # Ann checks in in private: the post says so, edited; a pass with nothing new edits nothing.
+    clock.advance(minutes=5)
+    await b.says(ann, "back 3/10, ran 20 min easy")
+    clock.advance(minutes=1)
+    await scheduler_pass(b)
+    clock.advance(minutes=1)
+    await scheduler_pass(b)
+    edits = b.fb.sent_to(gid, "editMessageText")
+    assert len(edits) == 2 and (edits[-1].plain or "").startswith("Morning, Lunch club: 1 of 2 checked in today")
+    assert len([s for s in b.fb.sent_to(gid, "sendMessage") if s.button_texts == ["Join"]]) == 1
+
+    # The adapter as a GroupPoster: an edit that changes nothing is done; a missing post is gone.
+    same = Outgoing(edits[-1].plain or "", ("Join",))
+    await b.adapter.edit(f"telegram:{gid}", str(posts[0].message_id), same)
+    try:
+        await b.adapter.edit(f"telegram:{gid}", "999999", same)
+        raise AssertionError("editing a missing post must fail")
+    except PermanentFailure:
+        pass
+
+    # Nothing the group was ever shown carries a pain score.
+    assert all("/10" not in (s.plain or "") for s in b.fb.sent_to(gid))

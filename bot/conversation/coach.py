@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import answers, model_state, prompts
-from bot import groups as G
 from bot import messages as M
 from bot.config import Settings
 from bot.conversation import checkins, commands, groups, onboarding, settings
@@ -30,6 +29,7 @@ from bot.ports import Outgoing, Turn
 from bot.store import repo, users
 from bot.store.repo import Store
 from bot.store.users import UserRecord
+from bot.teams import membership as G
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,12 @@ class Coach:
     async def _handle(self, s: AsyncSession, key: str, msg: Inbound, now: datetime) -> Turn:
         u = await users.load(s, key)
         if u is None:
-            u = await users.add(s, self._new_user(key, now))
+            u = self._new_user(key, now)
+            team = await G.first_team_of(s, key)
+            if team is not None:
+                # Joined a team before writing here: the team's schedule until they choose their own.
+                u.timezone, u.checkin_time, u.days = G.team_schedule(team)
+            u = await users.add(s, u)
             before = u.snapshot()
             ctx = Context(s, u, msg, now, self.settings)
             await onboarding.first_message(ctx)
@@ -130,7 +135,8 @@ class Coach:
     async def handle_group(self, gm: GroupMessage, now: datetime) -> Turn:
         """Answer a command sent in a group chat (the answer goes to the group)."""
         at = _utc(now)
-        return await self.store.run(lambda s: groups.handle(s, gm, at))
+        admins = self.settings.admin_keys
+        return await self.store.run(lambda s: groups.handle(s, gm, at, admins))
 
     async def group_added(self, group: str, title: str, now: datetime, *, newly: bool) -> Turn:
         at = _utc(now)

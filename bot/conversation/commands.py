@@ -15,7 +15,7 @@ from bot.conversation.state import ONBOARDING, State
 from bot.domain import Intervals, Recommendation
 from bot.model import recommend, tolerance_summary
 from bot.ports import UserKey
-from bot.store import repo
+from bot.store import pauses, repo
 
 Handler = Callable[[Context, str], Awaitable[None]]
 
@@ -76,6 +76,8 @@ async def _pause(ctx: Context, args: str) -> None:
         ctx.turn.say(M.PAUSE_BAD)
         return
     ctx.user.paused_until = ctx.today + timedelta(days=days)
+    # Its history too: a team streak pauses over the paused days instead of breaking.
+    await pauses.record_pause(ctx.session, ctx.uid, ctx.today, ctx.user.paused_until)
     ctx.turn.say(M.PAUSED.format(until=ctx.user.paused_until.strftime("%a %d %b")))
 
 
@@ -84,6 +86,8 @@ async def _resume(ctx: Context, _args: str) -> None:
     if u.paused_until is None and u.status == "active":
         ctx.turn.say(M.NOT_PAUSED)
         return
+    if u.paused_until is not None:
+        await pauses.end_pauses(ctx.session, ctx.uid, ctx.today)
     u.paused_until = None
     u.status = "active"
     ctx.turn.say(M.RESUMED)

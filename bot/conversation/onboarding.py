@@ -10,6 +10,7 @@ from bot.conversation.context import Context, days_label
 from bot.conversation.state import ONBOARDING, SETTING_STATES, State
 from bot.model import recommend
 from bot.store import repo
+from bot.teams import membership
 
 
 async def first_message(ctx: Context) -> None:
@@ -56,19 +57,28 @@ async def answer(ctx: Context) -> bool:
     return True
 
 
+async def _has_team_schedule(ctx: Context) -> bool:
+    """The user joined a team before choosing a schedule, and still has the team's (bot/teams)."""
+    team = await membership.first_team_of(ctx.session, ctx.user.key)
+    return team is not None and (ctx.user.checkin_time, ctx.user.days) == (team.checkin_time, team.days)
+
+
 async def _next(ctx: Context, done: State) -> None:
     u = ctx.user
     i = ONBOARDING.index(done) + 1
     if done is State.EXPERIENCE and u.experience == "new":
         u.comfortable_run_minutes = None
         i += 1  # a new runner is not asked what they can run
+    from_team = i < len(ONBOARDING) and ONBOARDING[i] is State.CHECKIN_TIME and await _has_team_schedule(ctx)
+    if from_team:
+        i = len(ONBOARDING)  # the team's time and days stand (the last questions); /settings changes them
     if i < len(ONBOARDING):
         begin(ctx, ONBOARDING[i])
         return
     u.onboarded = True
     ctx.ask(None)
     ctx.turn.say(M.ONBOARDED.format(checkin_time=u.checkin_time, timezone=u.timezone,
-                                    days=days_label(u.days.split(","))))
+                                    days=days_label(u.days.split(","))) + (M.TEAM_SCHEDULE_KEPT if from_team else ""))
     today = ctx.today
     if await repo.get_checkin(ctx.session, ctx.uid, today) is None:
         reco = recommend(ctx.model(today), ctx.profile(), today)

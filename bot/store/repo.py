@@ -28,6 +28,7 @@ from bot.store.tables import (
     RunningGroup,
     SentMessage,
     User,
+    UserPause,
 )
 from bot.store.users import UserRecord
 
@@ -352,9 +353,13 @@ async def export_user(s: AsyncSession, user: UserRecord, tolerance: dict[str, An
                          "last_checkin": user.last_checkin_on.isoformat() if user.last_checkin_on else None,
                          "screened_on": user.screened_on.isoformat() if user.screened_on else None,
                          "disclaimer_on": user.disclaimer_on.isoformat() if user.disclaimer_on else None},
+        "pauses": [{"start": p.start.isoformat(), "until": p.until.isoformat()}
+                   for p in (await s.execute(
+                       select(UserPause).where(UserPause.user_id == user.id)  # type: ignore[arg-type]
+                       .order_by(UserPause.start))).scalars()],  # type: ignore[arg-type]
         "groups": [
             {"group": g.key, "title": g.title, "display_name": m.display_name, "show_pain": m.show_pain,
-             "joined_at": m.joined_at.isoformat()}
+             "joined_at": m.joined_at.isoformat(), "team_owner": g.owner_key == user.key}
             for m, g in (await s.execute(
                 select(GroupMember, RunningGroup).join(RunningGroup, GroupMember.group_id == RunningGroup.id)  # type: ignore[arg-type]
                 .where(GroupMember.user_key == user.key)
@@ -374,6 +379,10 @@ async def delete_user(s: AsyncSession, user: UserRecord) -> dict[str, int]:
         ("recommendations", delete(RecommendationRow).where(RecommendationRow.user_id == uid)),  # type: ignore[arg-type]
         ("sent_messages", delete(SentMessage).where(SentMessage.user_id == uid)),  # type: ignore[arg-type]
         ("inbound_messages", delete(InboundMessage).where(InboundMessage.user_id == uid)),  # type: ignore[arg-type]
+        ("user_pauses", delete(UserPause).where(UserPause.user_id == uid)),  # type: ignore[arg-type]
+        # A team they set up stays, without its owner (the admins can still change it).
+        ("teams_owned", update(RunningGroup).where(RunningGroup.owner_key == user.key)  # type: ignore[arg-type]
+         .values(owner_key=None)),
         # Group links are keyed by user key (a member may join before talking to the bot).
         ("group_members", delete(GroupMember).where(GroupMember.user_key == user.key)),  # type: ignore[arg-type]
         ("users", delete(User).where(User.id == uid)),  # type: ignore[arg-type]
@@ -405,9 +414,11 @@ async def count_rows_for(s: AsyncSession, user_id: int, key: str | None = None) 
     total = 0
     for model, col in ((CheckInRow, CheckInRow.user_id), (RecommendationRow, RecommendationRow.user_id),
                        (SentMessage, SentMessage.user_id), (InboundMessage, InboundMessage.user_id),
-                       (User, User.id)):
+                       (UserPause, UserPause.user_id), (User, User.id)):
         total += int((await s.execute(select(func.count()).select_from(model).where(col == user_id))).scalar_one())
     if key is not None:
         q = select(func.count()).select_from(GroupMember).where(GroupMember.user_key == key)
+        total += int((await s.execute(q)).scalar_one())
+        q = select(func.count()).select_from(RunningGroup).where(RunningGroup.owner_key == key)  # type: ignore[arg-type]
         total += int((await s.execute(q)).scalar_one())
     return total

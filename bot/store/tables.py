@@ -179,6 +179,15 @@ class RunningGroup(SQLModel, table=True):
     #: False once the bot was removed from the chat or the chat refused a message.
     active: bool = True
     created_at: datetime = Field(sa_column=_ts())
+    #: A team (``/team setup``, 0009): a daily post in the chat, defaults for new members.
+    is_team: bool = False
+    #: Who set the team up (a user key): they, and the admins, may change its settings (0009).
+    owner_key: str | None = Field(default=None, max_length=200)
+    #: Members' default check-in time (HH:MM, the group's zone) and days (mon..sun comma list), and
+    #: the weekday (mon..sun) of the weekly digest (0009).
+    checkin_time: str = Field(default="08:00", max_length=5)
+    days: str = Field(default="mon,tue,wed,thu,fri,sat,sun", max_length=40)
+    digest_day: str = Field(default="mon", max_length=3)
 
 
 class GroupMember(SQLModel, table=True):
@@ -214,3 +223,42 @@ class GroupDigest(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     attempts: int = 1
     error: str | None = Field(default=None, max_length=200)
+
+
+class TeamDailyPost(SQLModel, table=True):
+    """A team's post for one day ("6 of 9 checked in today"), edited in place as members answer.
+
+    The unique (group, day) row is the claim: whoever inserts it posts, so each day's post goes
+    once across passes, restarts and replicas; ``ref`` is the platform's handle for later edits
+    (by any replica) and ``shown``/``members`` the figures the post shows now (0009)."""
+
+    __tablename__ = "team_daily_posts"
+    __table_args__ = (UniqueConstraint("group_id", "local_date", name="uq_team_daily_post"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="running_groups.id", ondelete="CASCADE")
+    #: The team's local date the post is about.
+    local_date: date
+    #: claimed | posted | failed | blocked (the chat refused it) | gone (the post can no longer be edited)
+    status: str = Field(default="claimed", max_length=10)
+    ref: str | None = Field(default=None, max_length=100)
+    #: Members checked in, and members in all, as the post shows them.
+    shown: int | None = None
+    members: int | None = None
+    claimed_at: datetime = Field(sa_column=_ts())
+    posted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    edited_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    attempts: int = 1
+    error: str | None = Field(default=None, max_length=200)
+
+
+class UserPause(SQLModel, table=True):
+    """A pause of a user's check-ins (``/pause``): from ``start`` up to, not including, ``until``.
+    Kept so a team streak can tell a paused day from a missed one after the pause is over (0009)."""
+
+    __tablename__ = "user_pauses"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    start: date
+    until: date
