@@ -286,3 +286,96 @@ def recommendation_text(r: Recommendation, room: int = MAX_RECOMMENDATION_CHARS)
             full = NUDGE_SHORT[n]
         lines.append(full)
     return "\n".join(lines)
+
+
+# === requests in plain words (issue 12: bot/intents/, bot/conversation/requests.py) ===============
+# Kept in one section so it merges apart from the recommendation texts above.
+
+_DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+              "sat": "Saturday", "sun": "Sunday"}
+_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def plural(n: float | int, word: str, many: str | None = None) -> str:
+    """``1 check-in``, ``0 check-ins``, ``3 check-ins`` (``many``: an irregular plural)."""
+    shown = int(n) if float(n).is_integer() else n
+    return f"{shown} {word if shown == 1 else (many or word + 's')}"
+
+
+def days_words(days: tuple[str, ...] | list[str]) -> str:
+    """The check-in days as a phrase that follows "I'll check in at 07:30": "every day", "Monday to
+    Friday", "at weekends", "on Monday, Wednesday and Friday"."""
+    chosen = tuple(d for d in _WEEK if d in days)
+    if chosen == _WEEK:
+        return "every day"
+    if chosen == _WEEK[:5]:
+        return "Monday to Friday"
+    if chosen == _WEEK[5:]:
+        return "at weekends"
+    if not chosen:
+        return "on no days"
+    names = [_DAY_NAMES[d] for d in chosen]
+    return "on " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+
+
+UNDO_HINT = "Say 'undo' to change it back."
+DONE_SCHEDULE = "Done: I'll check in at {time} ({timezone}), {days}. " + UNDO_HINT
+DONE_REMINDERS = {
+    True: "Done: if you miss a check-in, I'll remind you later that day. " + UNDO_HINT,
+    False: "Done: no more reminders when you miss a check-in. " + UNDO_HINT,
+}
+ALREADY_REMINDERS = {True: "Reminders are already on.", False: "Reminders are already off."}
+DONE_PAUSE = "Done: no check-ins until {day}; I'll ask again that morning. " + UNDO_HINT
+DONE_RESUME = "Done: check-ins are on again, from {day} at {time}. " + UNDO_HINT
+ASK_WHAT_TIME = "Sure. What time should I check in? It's {time} now."
+DAYS_NONE_LEFT = "That would leave no check-in days. To take a break, say e.g. 'off for two weeks'."
+UNDONE = "Undone: back to how it was. {now}"
+NOTHING_TO_UNDO = "There's nothing to undo: I haven't changed any of your settings lately."
+NOW_SCHEDULE = "I'll check in at {time} ({timezone}), {days}."
+NOW_PAUSED = "No check-ins until {day}."
+NOW_REMINDERS = {True: "Reminders are on.", False: "Reminders are off."}
+LATER_REQUEST = "Ask me about the rest once you've answered this."
+
+#: "why?" and "why not a run today?": the reason, what it was based on, the rule and its source.
+WHY_NOTHING = "I haven't suggested anything yet. Tell me how your back is (0-10) and what you did, and I'll explain my suggestion."
+WHY_NOT = "Not a {kind} today: {session}"
+WHY_REASON = "Why: {reason}"
+WHY_EVIDENCE = "What I went on: {evidence}."
+WHY_RULE = "The rule: {rule}. Source: {source}. (All the rules: docs/coaching-model.md)"
+WHY_KIND_WORDS = {"run": "run", "walk": "walk", "cross_train": "cross-training day", "strength": "strength session",
+                  "rest": "rest day"}
+#: The model's rule ids (Recommendation.rule) -> the rule in words and its sources (domain.md).
+RULE_SOURCES: dict[str, tuple[str, str]] = {
+    "red_flag": ("1, warning signs: see a professional first", "NHS back pain red flags; IFOMPT framework (Finucane 2020)"),
+    "possible_flag": ("1, a possible warning sign is checked first", "NHS back pain red flags; IFOMPT framework (Finucane 2020)"),
+    "refer": ("2, see a GP or physio, walking meanwhile", "NHS 'Back pain: see a GP if'; RunningPhysio"),
+    "refer_reminder": ("2, see a GP or physio, walking meanwhile", "NHS 'Back pain: see a GP if'; RunningPhysio"),
+    "leg": ("2, no running while pain goes into a leg", "RunningPhysio guidance"),
+    "regress": ("3, cut back after a flare", "pain-monitoring model (Silbernagel 2007); Ostelo 2008"),
+    "cross_train": ("4, cross-train on a bad morning", "NICE NG59; Lancet low back pain series 2018"),
+    "severe": ("4, only gentle movement in severe pain", "NICE NG59: stay active within limits"),
+    "hold": ("5, repeat the session until your back settles", "pain-monitoring model (Silbernagel 2007)"),
+    "start": ("5, start at your level", "NHS Couch to 5K; ASTEROID trial (Neason 2024)"),
+    "progress": ("6, one step up after two settled sessions", "ASTEROID trial (Neason 2024); Frandsen 2025"),
+    "keep_moving": ("7, keep moving: rest makes back pain worse", "NICE NG59; Cochrane review (Dahm 2010)"),
+    "week_shape": ("9, about 3 runs a week with easier days between", "NHS Couch to 5K; ASTEROID trial (Neason 2024)"),
+}
+RULE_UNKNOWN = ("the coaching model", "docs/coaching-model.md")
+
+CORRECTED_PAIN = "Corrected: your back was {new}/10, not {old}/10."
+CORRECTED_SESSION = "Corrected: {what}."
+CORRECTION_UNCLEAR = "Which number should I change? Your last check-in says: {said}. Send e.g. 'pain 4' or 'ran 30 min, not 20'."
+NOTHING_TO_CORRECT = "There's no check-in to correct yet. Tell me how your back is (0-10) and what you did."
+
+#: Small talk: a short answer; the open question, if any, follows it.
+SMALLTALK = {"hello": "Hi!", "thanks": "You're welcome!", "ok": "Great."}
+SMALLTALK_CHECKIN = "How's your back today (0-10), and what did you do?"
+
+#: A message that is clearly a question or request, but none the bot knows: what it can do, in two lines.
+FALLBACK = (
+    "Sorry, I can't help with that one. Each morning, tell me how your back is (0-10) and what you did.\n"
+    "You can also ask 'what's the plan today', 'why?', 'how do I do a bird dog', 'remind me at 7', "
+    "'weekdays only', 'off for two weeks' or 'undo'; 'help' lists the rest."
+)
+#: The choice on every strength suggestion; the same words typed work too.
+HOW_TO_STRENGTH = "How do I do these?"

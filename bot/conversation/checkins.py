@@ -109,7 +109,9 @@ def reco_message(ctx: Context, reco: Recommendation, day: date, lead: list[str] 
         text += "\n" + M.DISCLAIMER
         u.disclaimer_on = day
     # Every referral and care message offers the way out of it (domain.md rule 2).
-    choices = (M.BEEN_CHECKED,) if reco.refer or reco.action == "seek_care" else ()
+    choices: tuple[str, ...] = (M.BEEN_CHECKED,) if reco.refer or reco.action == "seek_care" else ()
+    if reco.action == "strength" or "add_strength" in reco.nudges:
+        choices += (M.HOW_TO_STRENGTH,)  # answered by bot/conversation/requests.py
     return Outgoing(text, choices, recommendation=reco)
 
 

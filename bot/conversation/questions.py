@@ -12,6 +12,7 @@ from bot import answers
 from bot import messages as M
 from bot.config import Settings
 from bot.conversation.context import Context, days_label
+from bot.conversation.state import ONBOARDING
 from bot.model import profile_changed
 from bot.store.users import UserRecord
 
@@ -82,6 +83,10 @@ def answer(ctx: Context, name: str, text: str) -> str | None:
     value = q.read(text)
     if value is None:
         return None
+    if ctx.state not in ONBOARDING:
+        from bot.conversation.requests import remember_answer  # a change from settings: undoable
+
+        remember_answer(ctx, name)
     saved = q.apply(ctx.user, value)
     if q.seeds_model:
         today = ctx.today
