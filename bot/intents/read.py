@@ -63,7 +63,7 @@ def might_be_request(text: str) -> bool:
 
 # --- segments ---------------------------------------------------------------------------------------
 
-_SENTENCE_RE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
+_SENTENCE_RE = re.compile(r"(?:[^.!?\n;]|(?<=\d)\.(?=\d))+[.!?\n;]*")  # "9.15" is no sentence end
 _OPENER_RE = re.compile(
     r"(?:,|\band\b|\bbut\b|\balso\b|\bbtw\b|\bby the way\b)\s*(?=(?:can|could|would|will|please|pls|how|what|why"
     r"|when|is|are|do|does|should|also|btw|i'?d like|i want|remind|make|move|change|switch|set|undo|pause|stop"
@@ -179,7 +179,7 @@ _TIME_CUE_RE = re.compile(
 )
 _ASK_TIME_RE = re.compile(
     r"\b(?:earlier|later|sooner|different\s+time|another\s+time|other\s+time|too\s+early|too\s+late"
-    r"|change\s+(?:the\s+|my\s+)?(?:check\s?in\s+)?time|move\s+(?:the\s+|my\s+)?(?:check\s?in|time|reminder)"
+    r"|change\s+(?:the\s+|my\s+)?(?:check\s?in\s+)?time(?!\s?zone)|move\s+(?:the\s+|my\s+)?(?:check\s?in|time|reminder)"
     r"|new\s+time)\b"
 )
 _ASK_TIME_CONTEXT_RE = re.compile(r"\b(?:ask|check\s?in|check\s?ins|message|remind|ping|text|please|pls|can|could"
@@ -439,6 +439,8 @@ _QUESTION_RE = re.compile(
 )
 
 
+_ASKS_RE = re.compile(r"\?|^(?:what|how|why|when|which|who|is|are|do|does|can|could|should|explain|show|tell)\b")
+
 # --- the readers, in order ---------------------------------------------------------------------------------
 
 Reader = Callable[[str, date], tuple[Kind, Value] | None]
@@ -471,7 +473,7 @@ def _r_pause(s: str, today: date) -> tuple[Kind, Value] | None:
     back = resume_date(s, today)
     if back is not None:
         return "pause", back
-    if _STRONG_PAUSE_RE.search(s) and not _TZ_RE.search(s):
+    if _STRONG_PAUSE_RE.search(s) and not _TZ_RE.search(s) and not _RESUME_RE.search(s):
         return "pause", None
     return None
 
@@ -480,11 +482,10 @@ def _r_time(s: str, _t: date) -> tuple[Kind, Value] | None:
     shift = shift_minutes(s)
     if shift is not None and _TIME_CUE_RE.search(s):
         return "shift_time", shift
-    if not _TIME_CUE_RE.search(s) and not re.fullmatch(r"(?:at\s+)?\S+\s*(?:am|pm)?", s):
-        return None
-    t = clock_time(s)
-    if t is not None:
-        return "set_time", t
+    if _TIME_CUE_RE.search(s) or re.fullmatch(r"(?:at\s+)?\S+\s*(?:am|pm)?", s):
+        t = clock_time(s)
+        if t is not None:
+            return "set_time", t
     if _ASK_TIME_RE.search(s) and _ASK_TIME_CONTEXT_RE.search(s):
         return "ask_time", None
     return None
@@ -559,12 +560,17 @@ def _read_segment(raw: str, today: date) -> tuple[Kind, Value] | None:
     return None
 
 
-def _is_checkin(raw: str) -> bool:
-    """The check-in parser finds something to record in this segment (then it is no request)."""
+def _is_checkin(raw: str, question: bool) -> bool:
+    """The check-in parser finds something to record in this segment (then it is no request).
+
+    A bare duration ("an hour later") is an "other" session to the parser, and no check-in here;
+    in a question, a session named without a number is asked about, not reported ("how many runs
+    this month?", "what are the intervals?")."""
     ci = parse_checkin(raw)
-    # A bare duration ("an hour later") is an "other" session to the parser, and no check-in here.
     return bool(ci.pain is not None or ci.red_flags or ci.possible_flags or ci.rested or ci.has_leg_symptoms
-                or any(a.kind != "other" for a in ci.activities) or ci.same_as or ci.cleared)
+                or ci.same_as or ci.cleared
+                or any(a.kind != "other" and not (question and a.minutes is None and a.km is None)
+                       for a in ci.activities))
 
 
 def read_intent(text: str, today: date) -> Intent | None:
@@ -587,7 +593,7 @@ def _read(text: str, today: date) -> Intent | None:
             continue
         kind, value = found
         # Small talk is whole short phrases and never a check-in ("ok" alone is the caller's call).
-        if kind != "smalltalk" and _is_checkin(text[a:b]):
+        if kind != "smalltalk" and _is_checkin(text[a:b], _ASKS_RE.search(prepare(text[a:b])) is not None):
             continue
         intent = Intent(kind, value, (a, b))
         if kind not in _WEAK:

@@ -14,7 +14,7 @@ bridges glute glutes abduction intervals interval training effort monday tuesday
 friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays tomorrow earlier
 later instead morning explain travelling traveling until fortnight thanks hello undo please unsubscribe
 download erase schedule suggestion suggested session checkins week weeks month months everyday
-curlup plank birddog clamshell lying crosstraining sydney toronto london
+curlup plank birddog thank reminded reminding clamshell lying crosstraining sydney toronto london
 """.split())
 
 #: Countries and regions -> the zone most of their people use (bot/answers.py knows more aliases;
