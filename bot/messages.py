@@ -48,7 +48,7 @@ ASK_AGAIN = (
     "and what did you do? For example: 'pain 3, ran 20 min easy' or 'back's a 5, rested'."
 )
 EMPTY = "That message was empty. How's your back this morning, 0-10, and what did you do?"
-TRUNCATED = "That was a long message: I read the first {n} characters and kept all of it."
+TRUNCATED = "That was a long message: I read the first {chars} and kept all of it."
 ASK_PAIN = "And how's your back this morning, from 0 (no pain) to 10 (worst)?"
 PAIN_CHOICES = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
 CONFIRM_PAIN = (
@@ -109,7 +109,7 @@ HELP = (
 )
 
 SETTINGS = (
-    "Your settings: time zone {timezone}, check-in at {checkin_time} on {days}, experience: {experience}, "
+    "Your settings: time zone {timezone}, check-in at {checkin_time} {days}, experience: {experience}, "
     "comfortable run: {comfortable}, reminders {reminders}{paused}.\nWhat would you like to change?"
 )
 SETTINGS_CHOICES = (
@@ -140,14 +140,14 @@ EXPIRED_BUTTON = "This question has expired: please type your answer instead."
 ALREADY_ANSWERED = "Already answered."
 EXPORT = "Here is everything I have stored about you, as JSON."
 ONBOARDED = (
-    "All set: I'll check in at {checkin_time} ({timezone}) on {days}. You can tell me how your back is "
+    "All set: I'll check in at {checkin_time} ({timezone}), {days}. You can tell me how your back is "
     "any time, and change this with 'settings'."
 )
 NO_SUGGESTION_YET = "I don't have a suggestion yet: tell me how your back is this morning (0-10) and what you did."
 NO_HISTORY = "No check-ins in the last 4 weeks yet. Tell me how your back is, and progress will build up here."
 PROGRESS_HEADER = "Your last 4 weeks:"
 PROGRESS_WEEK = (
-    "{label}: {n} check-ins, morning pain {pain}, running {run} min, cross-training {cross} min, "
+    "{label}: {checkins}, morning pain {pain}, running {run} min, cross-training {cross} min, "
     "strength {strength}x"
 )
 PROGRESS_NOW = "Now: {stage}, running tolerance about {run_minutes} min, typical morning pain {baseline}."

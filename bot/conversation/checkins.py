@@ -75,7 +75,7 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None, *, announce
     if ci.cleared:
         lead.append(M.CLEARED)
     if ci.truncated:
-        lead.append(M.TRUNCATED.format(n=MAX_CHARS))
+        lead.append(M.TRUNCATED.format(chars=M.plural(MAX_CHARS, "character")))
     if existing is not None and day != ctx.today:
         lead.append(M.ADDED_TO_TODAY.format(day=day.strftime("%A")))
     turn.messages.append(reco_message(ctx, reco, day, lead))
