@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -40,25 +41,44 @@ MAX_CHARS = 300
 
 # --- the cheap test: could this message hold a request at all? -------------------------------------
 
-_TRIGGER_RE = re.compile(
-    r"\?|👍|👌|🙏|✅|❤|💪|\b(?:remind\w*|notif\w*|check[\s-]?ins?|earlier|later|instead|o'?clock|noon|midday|\d{1,2}\s*[ap]\.?m"
-    r"|\d{1,2}[:.]\d\d|week\s?days?|week\s?ends?|every\s?day|daily|(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
-    r"|mon|tue|wed|thu|fri|sat|sun|zone|moved|moving|living|based|travel\w*|flying|i'?m\s+in|i\s+am\s+in"
-    r"|staying|pause\w*|holidays?|vacation|away|break|off|till|until|til|back\s+(?:on|in|from|next|now|home)"
-    r"|resume|i'?m\s+back|plan|what\w*|how|why|help|export|data|delete|erase|wipe|stop|quit|settings?"
-    r"|meant|mean|it\s+was|should|sorry|typo|oops|not\s+\d|undo|revert|change|switch|move|make\s+(?:it|that)|set"
-    r"|hi|hiya|hello|hey|morning|thanks?|thx|ty|cheers|ta|ok|okay|k|cool|great|nice|brilliant|perfect"
-    r"|curl\w*|bridges?|bird|clams?|abduction|raises?|intervals?|cross|effort|talk\s+test|rpe|exercises?|these"
-    r"|please|pls|plz|can\s+you|could\s+you|would\s+you|i\s+want|i'?d\s+like|forgot|schedule|explain|unsubscribe"
-    r"|leave|quiet|suggest\w*|session|progress|stats|history)\b",
-    re.IGNORECASE,
-)
+#: Words any request has one of (a plain check-in, "pain 3, ran 20 min easy", has none).
+_TRIGGER_WORDS = frozenset("""
+remind reminds reminder reminders reminding notification notifications checkin checkins earlier later instead
+o'clock oclock noon midday weekday weekdays weekend weekends everyday daily monday mondays tuesday tuesdays
+wednesday wednesdays thursday thursdays friday fridays saturday saturdays sunday sundays mon tue tues wed thu thur
+thurs fri sat sun zone timezone moved moving living based travel travelling traveling flying staying pause paused
+pausing unpause holiday holidays vacation away break off till until til resume plan what what's whats how why help
+export data delete erase wipe stop quit settings setting meant mean sorry typo oops undo revert change switch move
+schedule curl curls bridge bridges bird clam clams abduction raise raises interval intervals cross effort rpe
+exercise exercises these please pls plz forgot explain unsubscribe leave quiet suggest suggestion suggested
+session progress stats history am pm routine show message ping rather early currently relocated spending
+should forget who tell
+""".split())
+#: Small talk counts only as (most of) a short message: "back ok, ran 20" is a check-in.
+_SMALL_WORDS = frozenset("hi hiya hello hey morning thanks thank thx ty cheers ta ok okay k cool great nice "
+                         "brilliant perfect sounds got".split())
+_TRIGGER_PAIRS = frozenset({
+    ("back", "on"), ("back", "in"), ("back", "from"), ("back", "next"), ("back", "now"), ("back", "home"),
+    ("i'm", "back"), ("im", "back"), ("make", "it"), ("make", "that"), ("can", "you"), ("could", "you"),
+    ("would", "you"), ("i", "want"), ("i'd", "like"), ("talk", "test"), ("check", "in"), ("check", "ins"),
+    ("it", "was"), ("i'm", "in"), ("im", "in"), ("am", "in"),
+})
+_WORD_RE = re.compile(r"[a-z][a-z']*")
+_TRIGGER_MARKS_RE = re.compile(r"[?\U0001F44D\U0001F44C\U0001F64F\u2705\u2764\U0001F4AA\U0001F64C]|\d[:.]\d\d|\d\s*[ap]\.?m\b")
 
 
 def might_be_request(text: str) -> bool:
     """Whether ``text`` has any word a request is made of: plain check-ins ("pain 3, ran 20 min")
-    have none, and skip the request reader altogether."""
-    return _TRIGGER_RE.search(text) is not None
+    have none, and skip the request reader altogether. A set lookup per word: a few microseconds."""
+    t = text.lower()
+    if _TRIGGER_MARKS_RE.search(t):
+        return True
+    words = _WORD_RE.findall(t)
+    if not _TRIGGER_WORDS.isdisjoint(words):
+        return True
+    if len(words) <= 4 and not _SMALL_WORDS.isdisjoint(words):
+        return True
+    return any(pair in _TRIGGER_PAIRS for pair in pairwise(words))
 
 
 # --- segments ---------------------------------------------------------------------------------------
@@ -113,7 +133,7 @@ def prepare(raw: str) -> str:
     s = _RANGE_RE.sub(_spell_range, raw.lower())
     s = normalise(s)
     s = _TOKEN_RE.sub(_fix_word, s)
-    return " ".join(s.split())
+    return " ".join(s.split()).lstrip(",;:- ")
 
 
 # --- small talk, undo ---------------------------------------------------------------------------------
@@ -173,12 +193,14 @@ _PAUSE_CUE_RE = re.compile(
 _STRONG_PAUSE_RE = re.compile(r"\b(?:pause|holiday|holidays|vacation|break|leave\s+me\s+alone|no\s+check\s?ins?"
                               r"|stop\s+(?:the\s+)?check\s?ins?|hold\s+off|quiet|away)\b")
 _TIME_CUE_RE = re.compile(
-    r"\b(?:remind|ask|check\s?in|check\s?ins|message|ping|text|send|move|moved|change|switch|make\s+it|set"
+    r"\b(?:remind|reminder|ask|check\s?in|check\s?ins|message|ping|text|send|move|moved|change|switch|make\s+it"
+    r"|make\s+(?:the|my)\s+(?:reminder|check\s?in|time)|set"
     r"|instead|schedule|time|earlier|later|from\s+now\s+on|shift|push|bring|please|pls|can\s+we|could\s+we"
     r"|prefer|rather|better)\b"
 )
 _ASK_TIME_RE = re.compile(
     r"\b(?:earlier|later|sooner|different\s+time|another\s+time|other\s+time|too\s+early|too\s+late"
+    r"|(?:a\s+)?(?:bit|little|rather|quite|very|so|really)\s+(?:early|late)|(?:early|late)\s+for\s+me"
     r"|change\s+(?:the\s+|my\s+)?(?:check\s?in\s+)?time(?!\s?zone)|move\s+(?:the\s+|my\s+)?(?:check\s?in|time|reminder)"
     r"|new\s+time)\b"
 )
@@ -211,8 +233,9 @@ _TODAY_RE = re.compile(
     r"|\b(?:today's|todays|today)\s+(?:session|plan|workout|suggestion|run|training)\b"
     r"|\bwhat(?:'s|\s+is)\s+on\s+(?:for\s+)?today\b|\b(?:should|can|could|may|shall)\s+i\s+(?:run|go\s+(?:for\s+a\s+)?"
     r"run\w*|train|exercise|work\s?out|jog|do\s+a\s+run)\b|\bis\s+it\s+(?:ok|safe|fine|alright)\s+(?:for\s+me\s+)?to"
-    r"\s+(?:run|train|jog|exercise)\b|\bwhat\s+(?:session|workout|exercise|training|run)\b.{0,20}\btoday\b"
-    r"|\b(?:your\s+)?suggestion\b|\bwhat(?:'s|\s+is)\s+next\b|\bwhat\s+now\b|\bwhat\s+do\s+you\s+suggest\b"
+    r"\s+(?:run|train|jog|exercise)\b|\bam\s+i\s+(?:allowed|ok|okay|able|fine|good)\s+to\s+(?:run|train|jog|exercise|go)\b"
+    r"|\bwhat\s+(?:session|workout|exercise|training|run)\b.{0,20}\btoday\b"
+    r"|\bwhat(?:'s|\s+is)\s+(?:my|the)\s+(?:session|plan|workout|training)\b|\b(?:your\s+)?suggestion\b|\bwhat(?:'s|\s+is)\s+next\b|\bwhat\s+now\b|\bwhat\s+do\s+you\s+suggest\b"
     r"|\b(?:give|send|show)\s+me\s+(?:a|my|the|today's)\s+(?:session|plan|workout)\b"
 )
 _PROGRESS_RE = re.compile(
@@ -314,6 +337,8 @@ _TZ_RE = re.compile(
     r"(?:\s+(?:back|here|now|currently|over|out|down|up|away|just|for\s+work))?\s+(?:in|to|at)\s+(?P<place>[a-z][a-z .'/_-]{1,40})"
     r"|\btime\s?zones?\b(?:\s+(?:is|to|=|:|should\s+be))?(?:\s+now)?\s+(?P<place2>[a-z][a-z .'/_-]{1,40})"
     r"|\b(?:change|set|switch|update|make)\s+(?:my\s+|the\s+)?(?:time\s?zone|tz|zone)\s+(?:to\s+)?(?P<place3>[a-z][a-z .'/_-]{1,40})"
+    r"|\b(?:spending|spend|staying|working|living)\s+(?:the\s+|a\s+|this\s+|next\s+|my\s+)?(?:\w+\s+){0,2}?in\s+"
+    r"(?P<place5>[a-z][a-z .'/_-]{1,40})"
     r"|\b(?:use|on|in)\s+(?P<place4>[a-z]+/[a-z_]+(?:/[a-z_]+)?|[a-z]{3,4}\s+time)\b"
 )
 _PLACE_STOP = {"this", "for", "now", "until", "till", "til", "next", "from", "and", "but", "so", "the", "a", "on",
@@ -364,7 +389,8 @@ def place_zone(place: str) -> str | None:
 
 def _timezone(s: str) -> str | None:
     for m in _TZ_RE.finditer(s):
-        words = (m.group("place") or m.group("place2") or m.group("place3") or m.group("place4") or "").split()
+        words = (m.group("place") or m.group("place2") or m.group("place3") or m.group("place4")
+                 or m.group("place5") or "").split()
         if words and words[0] == "the" and len(words) > 1 and words[1] in ("uk", "us", "usa", "states", "netherlands"):
             words = [" ".join(words[:2]), *words[2:]]
         cut = next((i for i, w in enumerate(words) if w in _PLACE_STOP and i > 0), len(words))
@@ -439,7 +465,8 @@ _QUESTION_RE = re.compile(
 )
 
 
-_ASKS_RE = re.compile(r"\?|^(?:what|how|why|when|which|who|is|are|do|does|can|could|should|explain|show|tell)\b")
+# A segment that opens with a question word asks; a "?" alone does not make "rested today, why?" one.
+_ASKS_RE = re.compile(r"^(?:what|how|why|when|which|who|is|are|do|does|can|could|should|explain|show|tell)\b")
 
 # --- the readers, in order ---------------------------------------------------------------------------------
 
@@ -565,9 +592,10 @@ def _is_checkin(raw: str, question: bool) -> bool:
 
     A bare duration ("an hour later") is an "other" session to the parser, and no check-in here;
     in a question, a session named without a number is asked about, not reported ("how many runs
-    this month?", "what are the intervals?")."""
+    this month?", "what are the intervals?"), and "no run" is no rest day ("why no run?")."""
     ci = parse_checkin(raw)
-    return bool(ci.pain is not None or ci.red_flags or ci.possible_flags or ci.rested or ci.has_leg_symptoms
+    return bool(ci.pain is not None or ci.red_flags or ci.possible_flags or (ci.rested and not question)
+                or ci.has_leg_symptoms
                 or ci.same_as or ci.cleared
                 or any(a.kind != "other" and not (question and a.minutes is None and a.km is None)
                        for a in ci.activities))
