@@ -289,7 +289,8 @@ def recommendation_text(r: Recommendation, room: int = MAX_RECOMMENDATION_CHARS)
 
 
 # === requests in plain words (issue 12: bot/intents/, bot/conversation/requests.py) ===============
-# Kept in one section so it merges apart from the recommendation texts above.
+# Kept in one section so it merges apart from the recommendation texts above. The how-tos of the
+# exercises and session words are in bot/exercises.py (and docs/exercises.md, with sources).
 
 _DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
               "sat": "Saturday", "sun": "Sunday"}

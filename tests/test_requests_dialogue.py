@@ -154,3 +154,38 @@ async def test_hold_off_till_a_date(people, clock) -> None:  # type: ignore[no-u
     today = clock.now.date()
     assert u.paused_until is not None and u.paused_until.day == 13 and u.paused_until > today
     assert isinstance(u.paused_until, date)
+
+
+async def test_every_check_in_of_the_parser_corpus_is_recorded_as_a_check_in(coach, clock) -> None:  # type: ignore[no-untyped-def]
+    """No check-in of the held-out set is taken for a request in the conversation either."""
+    import uuid
+
+    from bench.parser_accuracy import load
+    from bot.parse import parse_checkin
+
+    run = uuid.uuid4().hex[:6]
+    taken: list[tuple[str, str]] = []
+    for i, item in enumerate(load()):
+        if not parse_checkin(item["text"]).understood:
+            continue
+        key = f"console:corpus-{run}-{i}"
+        await coach.ensure_profile(key, clock.now, {"experience": "returning", "comfortable_run_minutes": 20})
+        turn = await coach.handle(key, item["text"], clock.now)
+        if turn.checkin is None:
+            taken.append((item["text"], turn.handled_as))
+    assert taken == []
+
+
+async def test_the_strength_suggestion_offers_how_to(people) -> None:  # type: ignore[no-untyped-def]
+    mo = people("mo")
+    await mo.onboard()
+    seen = False
+    for _ in range(6):
+        await mo.says("pain 2, walked 20 min")
+        reco = mo.recommendation
+        if reco is not None and (reco.action == "strength" or "add_strength" in reco.nudges):
+            assert M.HOW_TO_STRENGTH in mo.choices
+            seen = True
+            break
+        mo.clock.advance(days=1)
+    assert seen

@@ -118,3 +118,12 @@ def test_no_suggestion_repeats_its_session_line_in_its_reason(experience: str) -
             sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
             assert len(sentences) == len(set(sentences)), text
             assert "on every day" not in text
+
+
+def test_docs_exercises_holds_every_how_to_the_bot_sends(repo_root) -> None:  # type: ignore[no-untyped-def]
+    from bot.exercises import EXERCISES, STRENGTH_HOW
+
+    doc = (repo_root / "docs" / "exercises.md").read_text(encoding="utf-8")
+    assert all(h.text in doc for h in EXERCISES.values())
+    assert STRENGTH_HOW.splitlines()[0] in doc
+    assert doc.count("Source:") >= len(EXERCISES)

@@ -109,10 +109,14 @@ def reco_message(ctx: Context, reco: Recommendation, day: date, lead: list[str] 
         text += "\n" + M.DISCLAIMER
         u.disclaimer_on = day
     # Every referral and care message offers the way out of it (domain.md rule 2).
-    choices: tuple[str, ...] = (M.BEEN_CHECKED,) if reco.refer or reco.action == "seek_care" else ()
-    if reco.action == "strength" or "add_strength" in reco.nudges:
-        choices += (M.HOW_TO_STRENGTH,)  # answered by bot/conversation/requests.py
-    return Outgoing(text, choices, recommendation=reco)
+    choices = (M.BEEN_CHECKED,) if reco.refer or reco.action == "seek_care" else ()
+    return Outgoing(text, choices + strength_choices(reco), recommendation=reco)
+
+
+def strength_choices(reco: Recommendation) -> tuple[str, ...]:
+    """"How do I do these?" on every suggestion with the strength routine in it (the session or
+    its nudge); bot/conversation/requests.py answers it."""
+    return (M.HOW_TO_STRENGTH,) if reco.action == "strength" or "add_strength" in reco.nudges else ()
 
 
 def _understood_line(ci: CheckIn, same_day: bool) -> str:

@@ -54,7 +54,7 @@ async def _today(ctx: Context, _args: str) -> None:
     latest = await repo.latest_recommendation(ctx.session, ctx.uid)
     if latest and latest[0] == today:
         reco = reco_from_dict(latest[1])
-        ctx.turn.say(M.recommendation_text(reco), recommendation=reco)
+        ctx.turn.say(M.recommendation_text(reco), checkins.strength_choices(reco), recommendation=reco)
     elif ctx.user.tolerance or ctx.user.onboarded:
         reco = recommend(ctx.model(today), ctx.profile(), today)
         ctx.turn.messages.append(checkins.reco_message(ctx, reco, today))

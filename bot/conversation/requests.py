@@ -343,7 +343,3 @@ HANDLERS: dict[str, Handler] = {
     "why": _why, "exercise": _exercise, "correction": _correction, "smalltalk": _smalltalk, "unknown": _unknown,
 }
 
-
-def reco_choices(action: str, nudges: tuple[str, ...]) -> tuple[str, ...]:
-    """The "How do I do these?" choice on a strength suggestion (the session, or the nudge)."""
-    return (M.HOW_TO_STRENGTH,) if action == "strength" or "add_strength" in nudges else ()

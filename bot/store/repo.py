@@ -351,7 +351,9 @@ async def export_user(s: AsyncSession, user: UserRecord, tolerance: dict[str, An
         "conversation": {"state": user.conv_state, "date": user.conv_on.isoformat() if user.conv_on else None,
                          "last_checkin": user.last_checkin_on.isoformat() if user.last_checkin_on else None,
                          "screened_on": user.screened_on.isoformat() if user.screened_on else None,
-                         "disclaimer_on": user.disclaimer_on.isoformat() if user.disclaimer_on else None},
+                         "disclaimer_on": user.disclaimer_on.isoformat() if user.disclaimer_on else None,
+                         # What the last change of a setting replaced ("undo" puts it back).
+                         "undo": json.loads(user.undo) if user.undo else None},
         "groups": [
             {"group": g.key, "title": g.title, "display_name": m.display_name, "show_pain": m.show_pain,
              "joined_at": m.joined_at.isoformat()}
