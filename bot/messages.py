@@ -372,6 +372,13 @@ NOTHING_TO_CORRECT = "There's no check-in to correct yet. Tell me how your back 
 SMALLTALK = {"hello": "Hi!", "thanks": "You're welcome!", "ok": "Great."}
 SMALLTALK_CHECKIN = "How's your back today (0-10), and what did you do?"
 
+#: A question about the warning signs (a report of them is a check-in, answered by the model's rule 1).
+SAFETY_ANSWER = (
+    "If you get numbness around your bottom or genitals, new trouble peeing or controlling your bladder or "
+    "bowels, or weakness or numbness in both legs, go to A&E or call your emergency number straight away. "
+    "With a fever, weight loss you can't explain or night pain that rest doesn't ease, see a GP the same day. "
+    "If it's happening now, tell me what you feel and I'll take it from there."
+)
 #: A message that is clearly a question or request, but none the bot knows: what it can do, in two lines.
 FALLBACK = (
     "Sorry, I can't help with that one. Each morning, tell me how your back is (0-10) and what you did.\n"

@@ -242,6 +242,10 @@ OTHER: list[tuple[str, str, Any]] = [
     ("many thanks", "smalltalk", "thanks"),
     ("morning!", "smalltalk", "hello"),
     ("hiya", "smalltalk", "hello"),
+    # warning signs asked about
+    ("if I get numbness in my groin what do I do", "safety", None),
+    ("what are the red flags?", "safety", None),
+    ("when should I go to A&E?", "safety", None),
     # anything else asked
     ("what's the weather like?", "unknown", None),
     ("can you order me pizza", "unknown", None),
@@ -347,6 +351,9 @@ def test_phrasing(text: str, kind: str, value: Any) -> None:
     "back 4. walked the dog at 7 this morning", "pain 3 ran 20",
     # corrections the parser reads itself (a pain score, merged into the day's check-in as a correction)
     "not 7, 4", "I meant 4", "make that 6", "I mean 3",
+    # what happened, not a request
+    "sorry, been away over christmas!", "had a lovely holiday", "was away last week",
+    "woke up at 3am with pain, moved around and it eased", "returning after a break",
 ])
 def test_check_ins_and_nonsense_are_no_requests(text: str) -> None:
     got = read_intent(text, TODAY)

@@ -51,12 +51,13 @@ async def handle(ctx: Context) -> bool:
     if intent is None:
         return False
     whole = msg.checkin
-    if intent.kind == "smalltalk" and whole.understood and (ctx.state is not None or _not_checked_in_today(ctx)):
-        return False  # "ok" / "great" answering "how's your back?" is a check-in
-    if intent.kind == "unknown" and whole.understood:
-        return False
     a, b = intent.span
     rest = Inbound.read((msg.text[:a] + " " + msg.text[b:]).strip())
+    if intent.kind == "smalltalk" and whole.understood and (
+            ctx.state is not None or _not_checked_in_today(ctx) or not rest.blank):
+        return False  # "ok" answering "how's your back?" and "Good morning! 2 out of 10" are check-ins
+    if intent.kind == "unknown" and whole.understood:
+        return False
     if intent.kind not in ("smalltalk", "unknown", "correction") and not rest.blank and rest.clearly_a_checkin:
         await _both(ctx, intent, rest)
         return True
@@ -332,6 +333,10 @@ async def _smalltalk(ctx: Context, intent: Intent) -> None:
         ctx.turn.say(reply)
 
 
+async def _safety(ctx: Context, _intent: Intent) -> None:
+    ctx.turn.say(M.SAFETY_ANSWER)
+
+
 async def _unknown(ctx: Context, _intent: Intent) -> None:
     ctx.turn.say(M.FALLBACK)
 
@@ -340,6 +345,7 @@ HANDLERS: dict[str, Handler] = {
     "set_time": _set_time, "shift_time": _shift_time, "ask_time": _ask_time, "set_days": _set_days,
     "reminders": _reminders, "set_timezone": _set_timezone, "pause": _pause, "resume": _resume, "undo": _undo,
     **{k: _command(k) for k in ("today", "progress", "help", "export", "delete", "stop", "settings", "checkin")},
-    "why": _why, "exercise": _exercise, "correction": _correction, "smalltalk": _smalltalk, "unknown": _unknown,
+    "why": _why, "exercise": _exercise, "correction": _correction, "smalltalk": _smalltalk, "safety": _safety,
+    "unknown": _unknown,
 }
 

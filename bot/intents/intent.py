@@ -11,6 +11,7 @@ Kinds (``value`` in brackets):
 - ``correction`` ((new, old): "I meant 4 not 7"; old is None when not said);
 - ``exercise`` (an id of :data:`bot.exercises.EXERCISES`, or ``strength`` for the whole routine);
 - ``smalltalk`` (``hello``, ``thanks``, ``ok``);
+- ``safety``: a question about the warning signs ("if I get numbness in my groin what do I do");
 - ``unknown``: clearly a question or a request, but none the bot knows (the fallback answers it).
 """
 
@@ -23,7 +24,7 @@ from typing import Literal
 Kind = Literal[
     "set_time", "shift_time", "ask_time", "set_days", "reminders", "set_timezone", "pause", "resume", "undo",
     "today", "progress", "why", "help", "export", "delete", "stop", "settings", "checkin",
-    "correction", "exercise", "smalltalk", "unknown",
+    "correction", "exercise", "smalltalk", "safety", "unknown",
 ]
 
 #: Kinds that are commands of bot/commands.py, run by the command's own handler.

@@ -185,15 +185,16 @@ _REMINDERS_ON_RE = re.compile(
     r"|\bremind\s+me\s+(?:if|when)\s+i\s+(?:forget|miss|don't\s+answer)"
 )
 _PAUSE_CUE_RE = re.compile(
-    r"\b(?:pause|paused|holiday|holidays|vacation|away|travell?ing|trip|break|no\s+check\s?ins?"
+    r"\b(?:pause|paused|holiday|holidays|vacation|away|travell?ing|trip|(?:take|taking|need|want|have|having)\s+a\s+break"
+    r"|break\s+(?:for|till|until|from)|no\s+check\s?ins?"
     r"|stop\s+(?:the\s+)?(?:check\s?ins?|messages|asking)|leave\s+me\s+alone|hold\s+off|off\s+(?:for|till|until|til"
     r"|from|next|this)|i'?m\s+off|be\s+off|quiet|don't\s+(?:message|ask|check\s+in)|no\s+messages|skip\s+(?:the\s+)?"
     r"(?:next|check)|away\s+from)\b|\bback\s+(?:on|in|next|after)\b"
 )
-_STRONG_PAUSE_RE = re.compile(r"\b(?:pause|holiday|holidays|vacation|break|leave\s+me\s+alone|no\s+check\s?ins?"
+_STRONG_PAUSE_RE = re.compile(r"\b(?:pause|holiday|holidays|vacation|(?:take|taking|need|want)\s+a\s+break|leave\s+me\s+alone|no\s+check\s?ins?"
                               r"|stop\s+(?:the\s+)?check\s?ins?|hold\s+off|quiet|away)\b")
 _TIME_CUE_RE = re.compile(
-    r"\b(?:remind|reminder|ask|check\s?in|check\s?ins|message|ping|text|send|move|moved|change|switch|make\s+it"
+    r"\b(?:remind|reminder|ask|check\s?in|check\s?ins|message|ping|text|send|move|change|switch|make\s+it"
     r"|make\s+(?:the|my)\s+(?:reminder|check\s?in|time)|set"
     r"|instead|schedule|time|earlier|later|from\s+now\s+on|shift|push|bring|please|pls|can\s+we|could\s+we"
     r"|prefer|rather|better)\b"
@@ -456,6 +457,14 @@ def _correction(s: str) -> tuple[float, float | None] | None:
     return None
 
 
+# --- questions about warning signs --------------------------------------------------------------------
+
+_SAFETY_RE = re.compile(
+    r"\b(?:numb\w*|groin|genital\w*|bottom|saddle|bladder|bowel\w*|pee|peeing|wee|urine|incontinen\w*|weak\w*\s+legs?"
+    r"|both\s+legs|fever|temperature|red\s+flags?|warning\s+signs?|emergency|a&e|a\s+and\s+e)\b"
+)
+_ASKED_IF_RE = re.compile(r"\?|^(?:if|what|when|should|how|is|are|do|does|can|could)\b|\bwhat\s+(?:do|should)\s+i\b")
+
 # --- anything else asked --------------------------------------------------------------------------------
 
 _QUESTION_RE = re.compile(
@@ -494,9 +503,16 @@ def _r_reminders_off(s: str, _t: date) -> tuple[Kind, Value] | None:
     return ("reminders", False) if _REMINDERS_OFF_RE.search(s) else None
 
 
+_PAST_RE = re.compile(r"\b(?:been|was|were|had|got\s+back|came\s+back|returned|just\s+back|last\s+week)\b")
+_FUTURE_RE = re.compile(r"\b(?:will|i'll|we'll|going|gonna|next|from\s+(?:tomorrow|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*"
+                        r"|sat\w*|sun\w*)|please|pause|can\s+you|could\s+you)\b")
+
+
 def _r_pause(s: str, today: date) -> tuple[Kind, Value] | None:
     if not _PAUSE_CUE_RE.search(s):
         return None
+    if _PAST_RE.search(s) and not _FUTURE_RE.search(s):
+        return None  # "sorry, been away over christmas!" tells, it does not ask
     back = resume_date(s, today)
     if back is not None:
         return "pause", back
@@ -505,7 +521,16 @@ def _r_pause(s: str, today: date) -> tuple[Kind, Value] | None:
     return None
 
 
+#: A time in a story of the night or the morning ("woke up at 3am with pain") is no request.
+_TOLD_TIME_RE = re.compile(r"\b(?:woke|woken|waking|wake|slept|sleep|got\s+up|went|came|ran|run|walked|did|was|were"
+                           r"|had|started|finished|left|yesterday|last\s+night|this\s+morning)\b")
+_ASKED_TIME_RE = re.compile(r"\b(?:remind|ask|check\s?in|check\s?ins|message|ping|text|please|pls|instead|can\s+you"
+                            r"|could\s+you|can\s+we|could\s+we|make\s+it|change|switch|set|move)\b")
+
+
 def _r_time(s: str, _t: date) -> tuple[Kind, Value] | None:
+    if _TOLD_TIME_RE.search(s) and not _ASKED_TIME_RE.search(s):
+        return None
     shift = shift_minutes(s)
     if shift is not None and _TIME_CUE_RE.search(s):
         return "shift_time", shift
@@ -562,12 +587,18 @@ def _r_correction(s: str, _t: date) -> tuple[Kind, Value] | None:
     return ("correction", c) if c else None
 
 
+def _r_safety(s: str, _t: date) -> tuple[Kind, Value] | None:
+    """"if I get numbness in my groin what do I do": the warning signs and where to go (a report of
+    them is a check-in, and the parser's guard keeps it one)."""
+    return ("safety", None) if _SAFETY_RE.search(s) and _ASKED_IF_RE.search(s) else None
+
+
 def _r_unknown(s: str, _t: date) -> tuple[Kind, Value] | None:
     return ("unknown", None) if _QUESTION_RE.search(s) else None
 
 
 READERS: tuple[Reader, ...] = (
-    _r_undo, _r_smalltalk, _r_delete, _r_export, _r_reminders_off, _r_pause, _r_time, _r_reminders_on, _r_days,
+    _r_undo, _r_smalltalk, _r_safety, _r_delete, _r_export, _r_reminders_off, _r_pause, _r_time, _r_reminders_on, _r_days,
     _r_timezone, _r_simple("resume", _RESUME_RE), _r_simple("stop", _STOP_RE), _r_why, _r_exercise,
     _r_simple("today", _TODAY_RE), _r_simple("progress", _PROGRESS_RE), _r_simple("help", _HELP_RE),
     _r_simple("settings", _SETTINGS_RE), _r_simple("checkin", _CHECKIN_RE), _r_correction, _r_unknown,
