@@ -189,3 +189,23 @@ async def test_the_strength_suggestion_offers_how_to(people) -> None:  # type: i
             break
         mo.clock.advance(days=1)
     assert seen
+
+
+async def test_undo_works_for_the_menu_and_the_commands_too(people) -> None:  # type: ignore[no-untyped-def]
+    ni = people("ni")
+    await ni.onboard(tz="UTC")
+    await ni.says("settings timezone Europe/Paris")
+    assert (await ni.user()).timezone == "Europe/Paris"
+    await ni.says("undo")
+    assert (await ni.user()).timezone == "UTC"
+    await ni.says("/pause 7")
+    assert (await ni.user()).paused_until is not None
+    await ni.says("undo")
+    assert (await ni.user()).paused_until is None
+    await ni.says("stop")
+    assert (await ni.user()).status == "stopped"
+    await ni.says("undo")
+    assert (await ni.user()).status == "active"
+    await ni.says("make it 6:00")
+    await ni.says("7:30")  # the previous value, said again, puts it back too
+    assert (await ni.user()).checkin_time == "07:30"

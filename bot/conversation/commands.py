@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot import answers
 from bot import messages as M
-from bot.conversation import checkins, onboarding, settings
+from bot.conversation import checkins, onboarding, settings, undo
 from bot.conversation.context import Context
 from bot.conversation.progress import progress
 from bot.conversation.state import ONBOARDING, State
@@ -75,6 +75,7 @@ async def _pause(ctx: Context, args: str) -> None:
     if days is None:
         ctx.turn.say(M.PAUSE_BAD)
         return
+    undo.remember(ctx, "paused_until")
     ctx.user.paused_until = ctx.today + timedelta(days=days)
     ctx.turn.say(M.PAUSED.format(until=ctx.user.paused_until.strftime("%a %d %b")))
 
@@ -84,6 +85,7 @@ async def _resume(ctx: Context, _args: str) -> None:
     if u.paused_until is None and u.status == "active":
         ctx.turn.say(M.NOT_PAUSED)
         return
+    undo.remember(ctx, "paused_until", "status")
     u.paused_until = None
     u.status = "active"
     ctx.turn.say(M.RESUMED)
@@ -101,6 +103,7 @@ async def _delete(ctx: Context, _args: str) -> None:
 
 
 async def _stop(ctx: Context, _args: str) -> None:
+    undo.remember(ctx, "status")
     ctx.user.status = "stopped"
     ctx.ask(None)
     ctx.turn.say(M.STOPPED)

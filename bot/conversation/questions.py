@@ -11,6 +11,7 @@ from typing import Any
 from bot import answers
 from bot import messages as M
 from bot.config import Settings
+from bot.conversation import undo
 from bot.conversation.context import Context, days_label
 from bot.conversation.state import ONBOARDING
 from bot.model import profile_changed
@@ -84,9 +85,7 @@ def answer(ctx: Context, name: str, text: str) -> str | None:
     if value is None:
         return None
     if ctx.state not in ONBOARDING:
-        from bot.conversation.requests import remember_answer  # a change from settings: undoable
-
-        remember_answer(ctx, name)
+        undo.remember_answer(ctx, name)  # a change from the settings menu: "undo" puts it back
     saved = q.apply(ctx.user, value)
     if q.seeds_model:
         today = ctx.today

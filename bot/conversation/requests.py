@@ -9,14 +9,13 @@ and kept in ``users.undo`` so "undo" puts it back.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import cast
 
 from bot import messages as M
-from bot.conversation import checkins, commands
+from bot.conversation import checkins, commands, undo
 from bot.conversation.context import Context
 from bot.conversation.state import State
 from bot.conversation.understood import activity as understood_activity
@@ -26,7 +25,7 @@ from bot.exercises import how_to
 from bot.inbound import Inbound
 from bot.intents import Intent, might_be_request, read_intent
 from bot.intents.read import MAX_CHARS
-from bot.model import profile_changed, tolerance_summary
+from bot.model import tolerance_summary
 from bot.store import repo
 
 Handler = Callable[[Context, Intent], Awaitable[None]]
@@ -34,12 +33,7 @@ Handler = Callable[[Context, Intent], Awaitable[None]]
 #: Requests that open a question of their own: not taken while a check-in's follow-up question
 #: (pain, the safety screen) has just been asked.
 _OPENS_QUESTION = frozenset({"ask_time", "delete", "settings", "checkin"})
-#: The user's fields a change may touch, and how a stored previous value is read back.
-_UNDOABLE: dict[str, Callable[[Any], Any]] = {
-    "checkin_time": str, "timezone": str, "days": str, "reminders": bool, "status": str,
-    "paused_until": lambda v: date.fromisoformat(v) if v else None,
-    "experience": str, "comfortable_run_minutes": lambda v: None if v is None else int(v),
-}
+
 
 
 async def handle(ctx: Context) -> bool:
@@ -97,13 +91,6 @@ def _not_checked_in_today(ctx: Context) -> bool:
 # --- settings ----------------------------------------------------------------------------------------
 
 
-def _remember(ctx: Context, *names: str) -> None:
-    """Keep the values about to change, for "undo"."""
-    u = ctx.user
-    old = {n: getattr(u, n) for n in names}
-    ctx.user.undo = json.dumps({n: v.isoformat() if isinstance(v, date) else v for n, v in old.items()})
-
-
 def _schedule_done(ctx: Context) -> None:
     u = ctx.user
     ctx.turn.say(M.DONE_SCHEDULE.format(time=u.checkin_time, timezone=u.timezone,
@@ -111,7 +98,7 @@ def _schedule_done(ctx: Context) -> None:
 
 
 async def _set_time(ctx: Context, intent: Intent) -> None:
-    _remember(ctx, "checkin_time")
+    undo.remember(ctx, "checkin_time")
     ctx.user.checkin_time = str(intent.value)
     _schedule_done(ctx)
 
@@ -135,13 +122,13 @@ async def _set_days(ctx: Context, intent: Intent) -> None:
     if not chosen:
         ctx.turn.say(M.DAYS_NONE_LEFT)
         return
-    _remember(ctx, "days")
+    undo.remember(ctx, "days")
     ctx.user.days = ",".join(chosen)
     _schedule_done(ctx)
 
 
 async def _set_timezone(ctx: Context, intent: Intent) -> None:
-    _remember(ctx, "timezone")
+    undo.remember(ctx, "timezone")
     ctx.user.timezone = str(intent.value)
     _schedule_done(ctx)
 
@@ -151,14 +138,14 @@ async def _reminders(ctx: Context, intent: Intent) -> None:
     if ctx.user.reminders == on:
         ctx.turn.say(M.ALREADY_REMINDERS[on])
         return
-    _remember(ctx, "reminders")
+    undo.remember(ctx, "reminders")
     ctx.user.reminders = on
     ctx.turn.say(M.DONE_REMINDERS[on])
 
 
 async def _pause(ctx: Context, intent: Intent) -> None:
     back = intent.value if isinstance(intent.value, date) else ctx.today + timedelta(days=7)
-    _remember(ctx, "paused_until")
+    undo.remember(ctx, "paused_until")
     ctx.user.paused_until = back
     ctx.turn.say(M.DONE_PAUSE.format(day=_day(back, ctx.today)))
 
@@ -168,28 +155,16 @@ async def _resume(ctx: Context, _intent: Intent) -> None:
     if u.paused_until is None and u.status == "active":
         ctx.turn.say(M.NOT_PAUSED)
         return
-    _remember(ctx, "paused_until", "status")
+    undo.remember(ctx, "paused_until", "status")
     u.paused_until, u.status = None, "active"
     ctx.turn.say(M.DONE_RESUME.format(day="tomorrow", time=u.checkin_time))
 
 
 async def _undo(ctx: Context, _intent: Intent) -> None:
-    u = ctx.user
-    try:
-        old = json.loads(u.undo) if u.undo else {}
-    except ValueError:
-        old = {}
-    old = {k: v for k, v in old.items() if k in _UNDOABLE} if isinstance(old, dict) else {}
-    if not old:
+    if undo.restore(ctx):
+        ctx.turn.say(M.UNDONE.format(now=now_text(ctx)))
+    else:
         ctx.turn.say(M.NOTHING_TO_UNDO)
-        return
-    for name, value in old.items():
-        setattr(u, name, _UNDOABLE[name](value) if value is not None else None)
-    u.undo = None
-    if {"experience", "comfortable_run_minutes"} & set(old):
-        today = ctx.today
-        ctx.set_model(profile_changed(ctx.model(today), ctx.profile(), today))
-    ctx.turn.say(M.UNDONE.format(now=now_text(ctx)))
 
 
 def now_text(ctx: Context) -> str:
@@ -207,14 +182,6 @@ def _day(d: date, today: date) -> str:
     if d == today + timedelta(days=1):
         return "tomorrow"
     return f"{d:%A} {d.day} {d:%B}" if (d - today).days > 6 else f"{d:%A} ({d.day} {d:%b})"
-
-
-def remember_answer(ctx: Context, question: str) -> None:
-    """A settings question is about to be answered (bot/conversation/questions.py): keep the old
-    value, so "undo" works for the settings menu too."""
-    field = {"comfortable": "comfortable_run_minutes"}.get(question, question)
-    if field in _UNDOABLE:
-        _remember(ctx, field)
 
 
 # --- commands, "why", exercises ------------------------------------------------------------------------
