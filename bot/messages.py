@@ -326,7 +326,7 @@ DONE_REMINDERS = {
     False: "Done: no more reminders when you miss a check-in. " + UNDO_HINT,
 }
 ALREADY_REMINDERS = {True: "Reminders are already on.", False: "Reminders are already off."}
-DONE_PAUSE = "Done: no check-ins until {day}; I'll ask again that morning. " + UNDO_HINT
+DONE_PAUSE = "Done: check-ins paused; the next one comes {when}. " + UNDO_HINT
 DONE_RESUME = "Done: check-ins are on again, from {day} at {time}. " + UNDO_HINT
 ASK_WHAT_TIME = "Sure. What time should I check in? It's {time} now."
 DAYS_NONE_LEFT = "That would leave no check-in days. To take a break, say e.g. 'off for two weeks'."
@@ -339,29 +339,29 @@ LATER_REQUEST = "Ask me about the rest once you've answered this."
 
 #: "why?" and "why not a run today?": the reason, what it was based on, the rule and its source.
 WHY_NOTHING = "I haven't suggested anything yet. Tell me how your back is (0-10) and what you did, and I'll explain my suggestion."
-WHY_NOT = "Not a {kind} today: {session}"
+WHY_NOT = "Not a {kind} today: {session}"  # the session line without its "Today: "
 WHY_REASON = "Why: {reason}"
 WHY_EVIDENCE = "What I went on: {evidence}."
-WHY_RULE = "The rule: {rule}. Source: {source}. (All the rules: docs/coaching-model.md)"
+WHY_RULE = "{rule}. Source: {source}. (All the rules: docs/coaching-model.md)"
 WHY_KIND_WORDS = {"run": "run", "walk": "walk", "cross_train": "cross-training day", "strength": "strength session",
                   "rest": "rest day"}
 #: The model's rule ids (Recommendation.rule) -> the rule in words and its sources (domain.md).
 RULE_SOURCES: dict[str, tuple[str, str]] = {
-    "red_flag": ("1, warning signs: see a professional first", "NHS back pain red flags; IFOMPT framework (Finucane 2020)"),
-    "possible_flag": ("1, a possible warning sign is checked first", "NHS back pain red flags; IFOMPT framework (Finucane 2020)"),
-    "refer": ("2, see a GP or physio, walking meanwhile", "NHS 'Back pain: see a GP if'; RunningPhysio"),
-    "refer_reminder": ("2, see a GP or physio, walking meanwhile", "NHS 'Back pain: see a GP if'; RunningPhysio"),
-    "leg": ("2, no running while pain goes into a leg", "RunningPhysio guidance"),
-    "regress": ("3, cut back after a flare", "pain-monitoring model (Silbernagel 2007); Ostelo 2008"),
-    "cross_train": ("4, cross-train on a bad morning", "NICE NG59; Lancet low back pain series 2018"),
-    "severe": ("4, only gentle movement in severe pain", "NICE NG59: stay active within limits"),
-    "hold": ("5, repeat the session until your back settles", "pain-monitoring model (Silbernagel 2007)"),
-    "start": ("5, start at your level", "NHS Couch to 5K; ASTEROID trial (Neason 2024)"),
-    "progress": ("6, one step up after two settled sessions", "ASTEROID trial (Neason 2024); Frandsen 2025"),
-    "keep_moving": ("7, keep moving: rest makes back pain worse", "NICE NG59; Cochrane review (Dahm 2010)"),
-    "week_shape": ("9, about 3 runs a week with easier days between", "NHS Couch to 5K; ASTEROID trial (Neason 2024)"),
+    "red_flag": ("Rule 1: with a warning sign, see a professional first", "NHS back pain red flags; IFOMPT framework (Finucane 2020)"),
+    "possible_flag": ("Rule 1: a possible warning sign is checked first", "NHS back pain red flags; IFOMPT framework (Finucane 2020)"),
+    "refer": ("Rule 2: see a GP or physio, walking meanwhile", "NHS 'Back pain: see a GP if'; RunningPhysio"),
+    "refer_reminder": ("Rule 2: see a GP or physio, walking meanwhile", "NHS 'Back pain: see a GP if'; RunningPhysio"),
+    "leg": ("Rule 2: no running while pain goes into a leg", "RunningPhysio guidance"),
+    "regress": ("Rule 3: cut back after a flare", "pain-monitoring model (Silbernagel 2007); Ostelo 2008"),
+    "cross_train": ("Rule 4: cross-train on a bad morning", "NICE NG59; Lancet low back pain series 2018"),
+    "severe": ("Rule 4: only gentle movement in severe pain", "NICE NG59: stay active within limits"),
+    "hold": ("Rule 5: repeat the session until your back settles", "pain-monitoring model (Silbernagel 2007)"),
+    "start": ("Rule 5: start at your level", "NHS Couch to 5K; ASTEROID trial (Neason 2024)"),
+    "progress": ("Rule 6: one step up after two settled sessions", "ASTEROID trial (Neason 2024); Frandsen 2025"),
+    "keep_moving": ("Rule 7: keep moving: rest makes back pain worse", "NICE NG59; Cochrane review (Dahm 2010)"),
+    "week_shape": ("Rule 9: about 3 runs a week with easier days between", "NHS Couch to 5K; ASTEROID trial (Neason 2024)"),
 }
-RULE_UNKNOWN = ("the coaching model", "docs/coaching-model.md")
+RULE_UNKNOWN = ("The coaching model", "docs/coaching-model.md")
 
 CORRECTED_PAIN = "Corrected: your back was {new}/10, not {old}/10."
 CORRECTED_SESSION = "Corrected: {what}."

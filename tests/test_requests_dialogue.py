@@ -41,7 +41,7 @@ async def test_days_reminders_time_zone_and_pause_in_plain_words(people, clock) 
     await bo.says("off for two weeks")
     u = await bo.user()
     assert u.paused_until is not None and (u.paused_until - clock.now.date()).days == 14
-    assert bo.reply.startswith("Done: no check-ins until")
+    assert bo.reply.startswith("Done: check-ins paused; the next one comes on")
     await bo.says("I'm back")
     assert (await bo.user()).paused_until is None
 

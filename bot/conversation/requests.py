@@ -147,7 +147,8 @@ async def _pause(ctx: Context, intent: Intent) -> None:
     back = intent.value if isinstance(intent.value, date) else ctx.today + timedelta(days=7)
     undo.remember(ctx, "paused_until")
     ctx.user.paused_until = back
-    ctx.turn.say(M.DONE_PAUSE.format(day=_day(back, ctx.today)))
+    day = _day(back, ctx.today)
+    ctx.turn.say(M.DONE_PAUSE.format(when=day if day == "tomorrow" else "on " + day))
 
 
 async def _resume(ctx: Context, _intent: Intent) -> None:
@@ -204,7 +205,7 @@ async def _why(ctx: Context, intent: Intent) -> None:
     lines: list[str] = []
     asked = intent.value if isinstance(intent.value, str) else None
     if asked is not None and asked != reco.action and not (asked == "run" and reco.action == "walk_run"):
-        lines.append(M.WHY_NOT.format(kind=M.WHY_KIND_WORDS.get(asked, asked), session=M.session_line(reco)))
+        lines.append(M.WHY_NOT.format(kind=M.WHY_KIND_WORDS.get(asked, asked), session=M.session_line(reco).removeprefix("Today: ")))
     if reco.reason:
         lines.append(M.WHY_REASON.format(reason=reco.reason))
     evidence = await _evidence(ctx, day)
