@@ -209,3 +209,15 @@ async def test_undo_works_for_the_menu_and_the_commands_too(people) -> None:  # 
     await ni.says("make it 6:00")
     await ni.says("7:30")  # the previous value, said again, puts it back too
     assert (await ni.user()).checkin_time == "07:30"
+
+
+async def test_an_open_safety_question_follows_the_answer_to_a_request(people) -> None:  # type: ignore[no-untyped-def]
+    pa = people("pa")
+    await pa.onboard()
+    await pa.says("pain 8, walked 10 min")
+    assert M.SCREEN_QUESTION in pa.reply
+    await pa.says("how do I do a bird dog?")
+    assert pa.turn.messages[0].text == EXERCISES["bird dog"].text
+    assert pa.turn.messages[-1].text == M.SCREEN_QUESTION and pa.choices == M.YES_NO
+    await pa.says("no")
+    assert pa.reply == M.SCREEN_CLEAR

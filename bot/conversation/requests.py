@@ -56,7 +56,11 @@ async def handle(ctx: Context) -> bool:
         await _both(ctx, intent, rest)
         return True
     await ctx.keep("request:" + intent.kind)
+    open_before = ctx.state
     await HANDLERS[intent.kind](ctx, intent)
+    if open_before in _ASK_AGAIN and ctx.state is open_before and intent.kind != "smalltalk":
+        # The pain or safety question is still open: it follows the answer, so it is not forgotten.
+        ctx.turn.say(*_PENDING[open_before])
     return True
 
 
@@ -283,6 +287,10 @@ _PENDING: dict[State, tuple[str, tuple[str, ...]]] = {
     State.ASK_PAIN: (M.ASK_PAIN, M.PAIN_CHOICES),
     State.SCREEN: (M.SCREEN_QUESTION, M.YES_NO),
 }
+
+
+#: Questions asked again after the answer to a request made while they are open.
+_ASK_AGAIN = frozenset({State.ASK_PAIN, State.SCREEN})
 
 
 async def _smalltalk(ctx: Context, intent: Intent) -> None:
