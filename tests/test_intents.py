@@ -400,3 +400,19 @@ def test_any_text_gives_an_intent_or_none_and_never_raises(text: str) -> None:
 def test_word_salad_never_raises(words: list[str]) -> None:
     got = read_intent(" ".join(words), TODAY)
     assert got is None or isinstance(got, Intent)
+
+
+def test_the_reader_is_pure_by_its_imports() -> None:
+    """No store, no network, no clock of its own: only the parser, the answer readers and rapidfuzz."""
+    from tests.test_architecture import imports_of, sources
+
+    allowed = ("__future__", "re", "dataclasses", "datetime", "typing", "collections", "functools", "itertools",
+               "rapidfuzz", "bot.intents", "bot.parse", "bot.answers", "bot.domain")
+    for path in sources("bot/intents"):
+        bad = {m for m in imports_of(path) if not m.startswith(allowed)}
+        assert not bad, (path.name, bad)
+
+
+def test_the_same_text_gives_the_same_intent() -> None:
+    for text, _, _ in ALL[:50]:
+        assert read_intent(text, TODAY) == read_intent(text, TODAY)

@@ -28,7 +28,7 @@ from itertools import pairwise
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot import answers
+import bot.answers as answers
 from bot.domain import DAYS
 from bot.intents.intent import Intent, Kind, Value
 from bot.intents.vocab import KEYWORDS, PLACES
