@@ -52,10 +52,11 @@ PRIVATE_ONLY = tuple(c.name for c in COMMANDS if c.where == "private")
 MENU: tuple[tuple[str, str], ...] = tuple((c.name, c.summary) for c in COMMANDS
                                           if c.menu and c.where in ("private", "both"))
 
-#: Typed words that mean a command (a whole message only: "rested today" stays a check-in).
+#: Typed words that mean a command (a whole message only: "rested today" stays a check-in). Other
+#: wordings ("hi", "what's the plan today", "stop the reminders") are requests: bot/intents/.
 ALIASES = {
     "check-in": "checkin", "check in": "checkin", "check": "checkin", "menu": "help", "?": "help",
-    "setting": "settings", "unpause": "resume", "progres": "progress", "hi": "start", "hello": "start",
+    "setting": "settings", "unpause": "resume", "progres": "progress",
     # The scheduler's pause offer after a silent week (bot/prompts.py): its other choice is "pause 14".
     "keep asking": "resume",
 }

@@ -48,7 +48,7 @@ ASK_AGAIN = (
     "and what did you do? For example: 'pain 3, ran 20 min easy' or 'back's a 5, rested'."
 )
 EMPTY = "That message was empty. How's your back this morning, 0-10, and what did you do?"
-TRUNCATED = "That was a long message: I read the first {n} characters and kept all of it."
+TRUNCATED = "That was a long message: I read the first {chars} and kept all of it."
 ASK_PAIN = "And how's your back this morning, from 0 (no pain) to 10 (worst)?"
 PAIN_CHOICES = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
 CONFIRM_PAIN = (
@@ -109,7 +109,7 @@ HELP = (
 )
 
 SETTINGS = (
-    "Your settings: time zone {timezone}, check-in at {checkin_time} on {days}, experience: {experience}, "
+    "Your settings: time zone {timezone}, check-in at {checkin_time} {days}, experience: {experience}, "
     "comfortable run: {comfortable}, reminders {reminders}{paused}.\nWhat would you like to change?"
 )
 SETTINGS_CHOICES = (
@@ -140,14 +140,14 @@ EXPIRED_BUTTON = "This question has expired: please type your answer instead."
 ALREADY_ANSWERED = "Already answered."
 EXPORT = "Here is everything I have stored about you, as JSON."
 ONBOARDED = (
-    "All set: I'll check in at {checkin_time} ({timezone}) on {days}. You can tell me how your back is "
+    "All set: I'll check in at {checkin_time} ({timezone}), {days}. You can tell me how your back is "
     "any time, and change this with 'settings'."
 )
 NO_SUGGESTION_YET = "I don't have a suggestion yet: tell me how your back is this morning (0-10) and what you did."
 NO_HISTORY = "No check-ins in the last 4 weeks yet. Tell me how your back is, and progress will build up here."
 PROGRESS_HEADER = "Your last 4 weeks:"
 PROGRESS_WEEK = (
-    "{label}: {n} check-ins, morning pain {pain}, running {run} min, cross-training {cross} min, "
+    "{label}: {checkins}, morning pain {pain}, running {run} min, cross-training {cross} min, "
     "strength {strength}x"
 )
 PROGRESS_NOW = "Now: {stage}, running tolerance about {run_minutes} min, typical morning pain {baseline}."
@@ -243,17 +243,17 @@ DIGEST_FOOTER = ("Streaks pause, not break, on paused days, days off and flare d
 # Teams (/team; bot/teams/membership.py, bot/teams/daily.py).
 TEAM_DAILY = "Morning, {title}: {checked} of {members} checked in today. Check in with me in private; tap Join to take part."
 TEAM_NAMELESS = "team"
-TEAM_SET_UP = ("{name} made this group a team: check-ins at {time} ({timezone}) on {days}, a post here each of "
+TEAM_SET_UP = ("{name} made this group a team: check-ins at {time} ({timezone}), {days}; a post here each of "
                "those mornings, and the weekly digest on {digest}. New members start with these times; "
                "anyone can change their own in private with /settings.")
-TEAM_UPDATED = "Team settings saved: check-ins at {time} ({timezone}) on {days}, weekly digest on {digest}."
-TEAM_SETTINGS = ("{title}: a team of {members}. Check-ins at {time} ({timezone}) on {days}; weekly digest on "
+TEAM_UPDATED = "Team settings saved: check-ins at {time} ({timezone}), {days}; weekly digest on {digest}."
+TEAM_SETTINGS = ("{title}: a team of {members}. Check-ins at {time} ({timezone}), {days}; weekly digest on "
                  "{digest}. Today: {checked} of {members} checked in.")
 TEAM_NOT_SET_UP = "This group isn't a team yet: send /team setup (e.g. /team setup 07:30 weekdays digest mon)."
 TEAM_NOT_OWNER = "Sorry {name}, only whoever set up the team (or an admin) can change its settings."
 TEAM_SETUP_BAD = ("I didn't get that. Try /team setup 07:30 weekdays digest mon (time, days as in your "
                   "settings, and the digest's day; each part optional).")
-TEAM_JOINED = " Team check-ins at {time} ({timezone}) on {days}."
+TEAM_JOINED = " Team check-ins at {time} ({timezone}), {days}."
 #: After ONBOARDED, for a member who kept their team's schedule.
 TEAM_SCHEDULE_KEPT = " Those are your team's times."
 TEAM_DEFAULTS_GIVEN = " You start with the team's time; change it in private with /settings."
@@ -317,3 +317,104 @@ def recommendation_text(r: Recommendation, room: int = MAX_RECOMMENDATION_CHARS)
             full = NUDGE_SHORT[n]
         lines.append(full)
     return "\n".join(lines)
+
+
+# === requests in plain words (issue 12: bot/intents/, bot/conversation/requests.py) ===============
+# Kept in one section so it merges apart from the recommendation texts above. The how-tos of the
+# exercises and session words are in bot/exercises.py (and docs/exercises.md, with sources).
+
+_DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+              "sat": "Saturday", "sun": "Sunday"}
+_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def plural(n: float | int, word: str, many: str | None = None) -> str:
+    """``1 check-in``, ``0 check-ins``, ``3 check-ins`` (``many``: an irregular plural)."""
+    shown = int(n) if float(n).is_integer() else n
+    return f"{shown} {word if shown == 1 else (many or word + 's')}"
+
+
+def days_words(days: tuple[str, ...] | list[str]) -> str:
+    """The check-in days as a phrase that follows "I'll check in at 07:30": "every day", "Monday to
+    Friday", "at weekends", "on Monday, Wednesday and Friday"."""
+    chosen = tuple(d for d in _WEEK if d in days)
+    if chosen == _WEEK:
+        return "every day"
+    if chosen == _WEEK[:5]:
+        return "Monday to Friday"
+    if chosen == _WEEK[5:]:
+        return "at weekends"
+    if not chosen:
+        return "on no days"
+    names = [_DAY_NAMES[d] for d in chosen]
+    return "on " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+
+
+UNDO_HINT = "Say 'undo' to change it back."
+DONE_SCHEDULE = "Done: I'll check in at {time} ({timezone}), {days}. " + UNDO_HINT
+DONE_REMINDERS = {
+    True: "Done: if you miss a check-in, I'll remind you later that day. " + UNDO_HINT,
+    False: "Done: no more reminders when you miss a check-in. " + UNDO_HINT,
+}
+ALREADY_REMINDERS = {True: "Reminders are already on.", False: "Reminders are already off."}
+DONE_PAUSE = "Done: check-ins paused; the next one comes {when}. " + UNDO_HINT
+DONE_RESUME = "Done: check-ins are on again, from {day} at {time}. " + UNDO_HINT
+ASK_WHAT_TIME = "Sure. What time should I check in? It's {time} now."
+DAYS_NONE_LEFT = "That would leave no check-in days. To take a break, say e.g. 'off for two weeks'."
+UNDONE = "Undone: back to how it was. {now}"
+NOTHING_TO_UNDO = "There's nothing to undo: I haven't changed any of your settings lately."
+NOW_SCHEDULE = "I'll check in at {time} ({timezone}), {days}."
+NOW_PAUSED = "No check-ins until {day}."
+NOW_REMINDERS = {True: "Reminders are on.", False: "Reminders are off."}
+LATER_REQUEST = "Ask me about the rest once you've answered this."
+
+#: "why?" and "why not a run today?": the reason, what it was based on, the rule and its source.
+WHY_NOTHING = "I haven't suggested anything yet. Tell me how your back is (0-10) and what you did, and I'll explain my suggestion."
+WHY_NOT = "Not a {kind} today: {session}"  # the session line without its "Today: "
+WHY_REASON = "Why: {reason}"
+WHY_EVIDENCE = "What I went on: {evidence}."
+WHY_RULE = "{rule}. Source: {source}. (All the rules: docs/coaching-model.md)"
+WHY_KIND_WORDS = {"run": "run", "walk": "walk", "cross_train": "cross-training day", "strength": "strength session",
+                  "rest": "rest day"}
+#: The model's rule ids (Recommendation.rule) -> the rule in words and its sources (domain.md).
+RULE_SOURCES: dict[str, tuple[str, str]] = {
+    "red_flag": ("Rule 1: with a warning sign, see a professional first", "NHS back pain red flags; IFOMPT framework (Finucane 2020)"),
+    "possible_flag": ("Rule 1: a possible warning sign is checked first", "NHS back pain red flags; IFOMPT framework (Finucane 2020)"),
+    "refer": ("Rule 2: see a GP or physio, walking meanwhile", "NHS 'Back pain: see a GP if'; RunningPhysio"),
+    "refer_reminder": ("Rule 2: see a GP or physio, walking meanwhile", "NHS 'Back pain: see a GP if'; RunningPhysio"),
+    "leg": ("Rule 2: no running while pain goes into a leg", "RunningPhysio guidance"),
+    "regress": ("Rule 3: cut back after a flare", "pain-monitoring model (Silbernagel 2007); Ostelo 2008"),
+    "cross_train": ("Rule 4: cross-train on a bad morning", "NICE NG59; Lancet low back pain series 2018"),
+    "severe": ("Rule 4: only gentle movement in severe pain", "NICE NG59: stay active within limits"),
+    "hold": ("Rule 5: repeat the session until your back settles", "pain-monitoring model (Silbernagel 2007)"),
+    "start": ("Rule 5: start at your level", "NHS Couch to 5K; ASTEROID trial (Neason 2024)"),
+    "progress": ("Rule 6: one step up after two settled sessions", "ASTEROID trial (Neason 2024); Frandsen 2025"),
+    "keep_moving": ("Rule 7: keep moving: rest makes back pain worse", "NICE NG59; Cochrane review (Dahm 2010)"),
+    "week_shape": ("Rule 9: about 3 runs a week with easier days between", "NHS Couch to 5K; ASTEROID trial (Neason 2024)"),
+}
+RULE_UNKNOWN = ("The coaching model", "docs/coaching-model.md")
+
+CORRECTED_PAIN = "Corrected: your back was {new}/10, not {old}/10."
+CORRECTED_SESSION = "Corrected: {what}."
+CORRECTION_UNCLEAR = "Which number should I change? Your last check-in says: {said}. Send e.g. 'pain 4' or 'ran 30 min, not 20'."
+NOTHING_TO_CORRECT = "There's no check-in to correct yet. Tell me how your back is (0-10) and what you did."
+
+#: Small talk: a short answer; the open question, if any, follows it.
+SMALLTALK = {"hello": "Hi!", "thanks": "You're welcome!", "ok": "Great."}
+SMALLTALK_CHECKIN = "How's your back today (0-10), and what did you do?"
+
+#: A question about the warning signs (a report of them is a check-in, answered by the model's rule 1).
+SAFETY_ANSWER = (
+    "If you get numbness around your bottom or genitals, new trouble peeing or controlling your bladder or "
+    "bowels, or weakness or numbness in both legs, go to A&E or call your emergency number straight away. "
+    "With a fever, weight loss you can't explain or night pain that rest doesn't ease, see a GP the same day. "
+    "If it's happening now, tell me what you feel and I'll take it from there."
+)
+#: A message that is clearly a question or request, but none the bot knows: what it can do, in two lines.
+FALLBACK = (
+    "Sorry, I can't help with that one. Each morning, tell me how your back is (0-10) and what you did.\n"
+    "You can also ask 'what's the plan today', 'why?', 'how do I do a bird dog', 'remind me at 7', "
+    "'weekdays only', 'off for two weeks' or 'undo'; 'help' lists the rest."
+)
+#: The choice on every strength suggestion; the same words typed work too.
+HOW_TO_STRENGTH = "How do I do these?"

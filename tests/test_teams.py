@@ -192,16 +192,16 @@ async def test_a_team_from_setup_through_a_week(store: Store, coach: Coach, sett
     # Ann already uses the bot, on her own schedule (weekdays only).
     await onboard(ann, "06:30", "weekdays")
     said = await park.says(ann, "/team setup 07:15 every day digest monday")
-    assert "Ann made this group a team: check-ins at 07:15 (UTC) on every day" in said
+    assert "Ann made this group a team: check-ins at 07:15 (UTC), every day" in said
     assert "weekly digest on Monday" in said
     assert await ann.schedule() == ("06:30", "mon,tue,wed,thu,fri")  # hers, never overwritten
 
     # Bob has never written to the bot: he joins, and starts with the team's schedule.
     said = await park.says(bob, "/join")
-    assert "Bob joined" in said and "Team check-ins at 07:15 (UTC) on every day" in said
+    assert "Bob joined" in said and "Team check-ins at 07:15 (UTC), every day" in said
     assert "https://example.test/dm" in said
     await onboard(bob, time=None)
-    assert "I'll check in at 07:15 (UTC) on every day" in bob.reply and M.TEAM_SCHEDULE_KEPT in bob.reply
+    assert "I'll check in at 07:15 (UTC), every day" in bob.reply and M.TEAM_SCHEDULE_KEPT in bob.reply
     # Cy was half way through onboarding: the team's schedule, then the rest of the questions.
     await cy.says("/start")
     assert "joined" in await park.says(cy, "/join")
@@ -215,7 +215,7 @@ async def test_a_team_from_setup_through_a_week(store: Store, coach: Coach, sett
 
     # Only Ann (who set it up) may change the settings.
     assert await park.says(bob, "/team setup 06:00") == M.TEAM_NOT_OWNER.format(name="Bob")
-    assert "07:15 (UTC) on every day" in await park.says(bob, "/team")
+    assert "07:15 (UTC), every day" in await park.says(bob, "/team")
     assert "shows" not in await park.says(ann, "/sharepain")
 
     poster = FakePoster()
@@ -383,9 +383,9 @@ async def test_admins_may_change_a_team_and_others_may_not(store: Store, setting
     assert "I didn't get that" in await park.says(ann, "/team setup whenever")
     assert "made this group a team" in await park.says(ann, "/team setup 07:00 weekdays")
     assert "Sorry Bob" in await park.says(bob, "/team setup 06:00")
-    assert "Team settings saved: check-ins at 06:45 (UTC) on weekdays, weekly digest on Friday" in \
+    assert "Team settings saved: check-ins at 06:45 (UTC), Monday to Friday; weekly digest on Friday" in \
         await park.says(boss, "/team setup 06:45 digest fri")
-    assert "check-ins at 07:30 (Europe/London) on mon, wed, fri" in await park.says(ann, "/team setup 07:30 mon wed fri tz London")
+    assert "check-ins at 07:30 (Europe/London), on Monday, Wednesday and Friday;" in await park.says(ann, "/team setup 07:30 mon wed fri tz London")
     async with store.session() as s:
         g = await teams.get_group(s, park.key)
         assert g is not None and g.owner_key == ann.key and g.digest_day == "fri"

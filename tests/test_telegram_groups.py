@@ -334,7 +334,7 @@ async def test_telegram_team_daily_post_is_edited_in_place_and_join_is_a_button(
     await b.says(bob, "/start", name="Bob")
     for answer in ("new", "UTC"):
         last = await b.says(bob, answer, name="Bob")
-    assert "07:00 (UTC) on every day" in (last[0].plain or "")
+    assert "07:00 (UTC), every day" in (last[0].plain or "")
 
     # Ann checks in in private: the post says so, edited; a pass with nothing new edits nothing.
     clock.advance(minutes=5)

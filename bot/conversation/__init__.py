@@ -5,6 +5,7 @@
 - ``onboarding.py``, ``questions.py``, ``settings.py``: the profile questions
 - ``checkins.py``: recording a check-in and its follow-up questions
 - ``commands.py``, ``progress.py``: commands in the private chat
+- ``requests.py``: requests in plain words (bot/intents), ``undo.py``: putting the last change back
 - ``groups.py``: commands in group chats and the bot's group membership
 """
 

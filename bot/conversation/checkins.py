@@ -75,7 +75,7 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None, *, announce
     if ci.cleared:
         lead.append(M.CLEARED)
     if ci.truncated:
-        lead.append(M.TRUNCATED.format(n=MAX_CHARS))
+        lead.append(M.TRUNCATED.format(chars=M.plural(MAX_CHARS, "character")))
     if existing is not None and day != ctx.today:
         lead.append(M.ADDED_TO_TODAY.format(day=day.strftime("%A")))
     turn.messages.append(reco_message(ctx, reco, day, lead))
@@ -110,7 +110,13 @@ def reco_message(ctx: Context, reco: Recommendation, day: date, lead: list[str] 
         u.disclaimer_on = day
     # Every referral and care message offers the way out of it (domain.md rule 2).
     choices = (M.BEEN_CHECKED,) if reco.refer or reco.action == "seek_care" else ()
-    return Outgoing(text, choices, recommendation=reco)
+    return Outgoing(text, choices + strength_choices(reco), recommendation=reco)
+
+
+def strength_choices(reco: Recommendation) -> tuple[str, ...]:
+    """"How do I do these?" on every suggestion with the strength routine in it (the session or
+    its nudge); bot/conversation/requests.py answers it."""
+    return (M.HOW_TO_STRENGTH,) if reco.action == "strength" or "add_strength" in reco.nudges else ()
 
 
 def _understood_line(ci: CheckIn, same_day: bool) -> str:

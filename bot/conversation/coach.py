@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import answers, model_state, prompts
 from bot import messages as M
 from bot.config import Settings
-from bot.conversation import checkins, commands, groups, onboarding, settings
+from bot.conversation import checkins, commands, groups, onboarding, requests, settings
 from bot.conversation.context import Context, local_date, model_of, profile_of
 from bot.conversation.groups import GroupMessage
 from bot.conversation.state import ONBOARDING, REOPENS_FROM, SETTING_STATES, State
@@ -224,6 +224,9 @@ async def _dispatch(ctx: Context) -> None:
         return
     handler = HANDLERS.get(state) if state is not None else None
     if handler is not None and await handler(ctx):
+        return
+    # A request in plain words ("remind me at 6:30 instead"), alone or beside a check-in.
+    if await requests.handle(ctx):
         return
     await checkins.default(ctx)
 

@@ -8,14 +8,14 @@ from datetime import timedelta
 
 from bot import answers
 from bot import messages as M
-from bot.conversation import checkins, onboarding, settings
+from bot.conversation import checkins, onboarding, pausing, settings, undo
 from bot.conversation.context import Context
 from bot.conversation.progress import progress
 from bot.conversation.state import ONBOARDING, State
 from bot.domain import Intervals, Recommendation
 from bot.model import recommend, tolerance_summary
 from bot.ports import UserKey
-from bot.store import pauses, repo
+from bot.store import repo
 
 Handler = Callable[[Context, str], Awaitable[None]]
 
@@ -54,7 +54,7 @@ async def _today(ctx: Context, _args: str) -> None:
     latest = await repo.latest_recommendation(ctx.session, ctx.uid)
     if latest and latest[0] == today:
         reco = reco_from_dict(latest[1])
-        ctx.turn.say(M.recommendation_text(reco), recommendation=reco)
+        ctx.turn.say(M.recommendation_text(reco), checkins.strength_choices(reco), recommendation=reco)
     elif ctx.user.tolerance or ctx.user.onboarded:
         reco = recommend(ctx.model(today), ctx.profile(), today)
         ctx.turn.messages.append(checkins.reco_message(ctx, reco, today))
@@ -75,10 +75,10 @@ async def _pause(ctx: Context, args: str) -> None:
     if days is None:
         ctx.turn.say(M.PAUSE_BAD)
         return
-    ctx.user.paused_until = ctx.today + timedelta(days=days)
-    # Its history too: a team streak pauses over the paused days instead of breaking.
-    await pauses.record_pause(ctx.session, ctx.uid, ctx.today, ctx.user.paused_until)
-    ctx.turn.say(M.PAUSED.format(until=ctx.user.paused_until.strftime("%a %d %b")))
+    undo.remember(ctx, "paused_until")
+    until = ctx.today + timedelta(days=days)
+    await pausing.pause_until(ctx, until)
+    ctx.turn.say(M.PAUSED.format(until=until.strftime("%a %d %b")))
 
 
 async def _resume(ctx: Context, _args: str) -> None:
@@ -86,9 +86,8 @@ async def _resume(ctx: Context, _args: str) -> None:
     if u.paused_until is None and u.status == "active":
         ctx.turn.say(M.NOT_PAUSED)
         return
-    if u.paused_until is not None:
-        await pauses.end_pauses(ctx.session, ctx.uid, ctx.today)
-    u.paused_until = None
+    undo.remember(ctx, "paused_until", "status")
+    await pausing.pause_until(ctx, None)
     u.status = "active"
     ctx.turn.say(M.RESUMED)
 
@@ -105,6 +104,7 @@ async def _delete(ctx: Context, _args: str) -> None:
 
 
 async def _stop(ctx: Context, _args: str) -> None:
+    undo.remember(ctx, "status")
     ctx.user.status = "stopped"
     ctx.ask(None)
     ctx.turn.say(M.STOPPED)

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commands
 from bot import messages as M
-from bot.conversation.context import days_label
 from bot.domain import DAYS
 from bot.ports import Turn
 from bot.store import repo
@@ -131,7 +130,7 @@ async def _team(s: AsyncSession, gm: GroupMessage, now: datetime, args: str, adm
 
 def _settings_words(g: RunningGroup) -> dict[str, str]:
     digest_day = calendar.day_name[DAYS.index(g.digest_day)] if g.digest_day in DAYS else g.digest_day
-    return {"time": g.checkin_time, "timezone": g.timezone, "days": days_label(g.days.split(",")),
+    return {"time": g.checkin_time, "timezone": g.timezone, "days": M.days_words(g.days.split(",")),
             "digest": digest_day}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot import commands
 from bot import messages as M
 from bot.conversation import checkins, questions
-from bot.conversation.context import Context, days_label
+from bot.conversation.context import Context
 from bot.conversation.state import ONBOARDING, SETTING_STATES, State
 from bot.model import recommend
 from bot.store import repo
@@ -78,7 +78,7 @@ async def _next(ctx: Context, done: State) -> None:
     u.onboarded = True
     ctx.ask(None)
     ctx.turn.say(M.ONBOARDED.format(checkin_time=u.checkin_time, timezone=u.timezone,
-                                    days=days_label(u.days.split(","))) + (M.TEAM_SCHEDULE_KEPT if from_team else ""))
+                                    days=M.days_words(u.days.split(","))) + (M.TEAM_SCHEDULE_KEPT if from_team else ""))
     today = ctx.today
     if await repo.get_checkin(ctx.session, ctx.uid, today) is None:
         reco = recommend(ctx.model(today), ctx.profile(), today)

@@ -54,7 +54,7 @@ def progress_text(rows: list[tuple[CheckInRow, list[ActivityRow]]], start: date,
         cross = sum((x.minutes or 0) for _, acts in week for x in acts if x.kind in CROSS_TRAINING_KINDS)
         strength = sum(1 for _, acts in week for x in acts if x.kind == "strength")
         lines.append(M.PROGRESS_WEEK.format(
-            label=f"{w_start:%d %b}-{w_end:%d %b}", n=len(week),
+            label=f"{w_start:%d %b}-{w_end:%d %b}", checkins=M.plural(len(week), "check-in"),
             pain=(f"{sum(pains) / len(pains):.1f}/10 avg" if pains else "-"),
             run=round(run), cross=round(cross), strength=strength,
         ))

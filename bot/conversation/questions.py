@@ -11,7 +11,9 @@ from typing import Any
 from bot import answers
 from bot import messages as M
 from bot.config import Settings
+from bot.conversation import undo
 from bot.conversation.context import Context, days_label
+from bot.conversation.state import ONBOARDING
 from bot.model import profile_changed
 from bot.store.users import UserRecord
 
@@ -82,6 +84,8 @@ def answer(ctx: Context, name: str, text: str) -> str | None:
     value = q.read(text)
     if value is None:
         return None
+    if ctx.state not in ONBOARDING:
+        undo.remember_answer(ctx, name)  # a change from the settings menu: "undo" puts it back
     saved = q.apply(ctx.user, value)
     if q.seeds_model:
         today = ctx.today

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot import messages as M
 from bot.conversation import questions
-from bot.conversation.context import Context, days_label
+from bot.conversation.context import Context
 from bot.conversation.state import State
 
 #: Menu words -> question names (longest match first).
@@ -24,7 +24,7 @@ def show(ctx: Context) -> None:
     ctx.ask(State.SETTINGS)
     paused = f", paused until {u.paused_until}" if u.paused_until else ""
     ctx.turn.say(M.SETTINGS.format(
-        timezone=u.timezone, checkin_time=u.checkin_time, days=days_label(u.days.split(",")),
+        timezone=u.timezone, checkin_time=u.checkin_time, days=M.days_words(u.days.split(",")),
         experience=u.experience,
         comfortable=f"{u.comfortable_run_minutes} min" if u.comfortable_run_minutes is not None else "not set",
         reminders="on" if u.reminders else "off", paused=paused,

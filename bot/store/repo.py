@@ -352,7 +352,9 @@ async def export_user(s: AsyncSession, user: UserRecord, tolerance: dict[str, An
         "conversation": {"state": user.conv_state, "date": user.conv_on.isoformat() if user.conv_on else None,
                          "last_checkin": user.last_checkin_on.isoformat() if user.last_checkin_on else None,
                          "screened_on": user.screened_on.isoformat() if user.screened_on else None,
-                         "disclaimer_on": user.disclaimer_on.isoformat() if user.disclaimer_on else None},
+                         "disclaimer_on": user.disclaimer_on.isoformat() if user.disclaimer_on else None,
+                         # What the last change of a setting replaced ("undo" puts it back).
+                         "undo": json.loads(user.undo) if user.undo else None},
         "pauses": [{"start": p.start.isoformat(), "until": p.until.isoformat()}
                    for p in (await s.execute(
                        select(UserPause).where(UserPause.user_id == user.id)  # type: ignore[arg-type]

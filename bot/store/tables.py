@@ -53,6 +53,9 @@ class User(SQLModel, table=True):
     last_checkin_on: date | None = None
     #: The local date the safety screen question was last answered (asked once a day at most) (0004).
     screened_on: date | None = None
+    #: What the last change of a setting replaced, as JSON ({"checkin_time": "07:30"}), so "undo"
+    #: can put it back (issue 12; bot/conversation/requests.py) (0011).
+    undo: str | None = Field(default=None, max_length=200)
 
 
 class CheckInRow(SQLModel, table=True):

@@ -42,6 +42,7 @@ class UserRecord:
     conv_arg: str | None = None
     last_checkin_on: date | None = None
     screened_on: date | None = None
+    undo: str | None = None
     id: int | None = None
 
     def snapshot(self) -> tuple[Any, ...]:
