@@ -126,6 +126,9 @@ class CheckIn:
     possible_flags: tuple[str, ...] = ()
     #: The user says they are worried, scared or struggling to cope (domain.md rule 2).
     worried: bool = False
+    #: The user says their back is getting worse over time or not getting better ("worse not better",
+    #: "hurts more each week"): NHS "see a GP if it is getting worse" (domain.md rule 2, not improving).
+    worse: bool = False
     #: The user says a professional has checked them ("GP checked me, all clear").
     cleared: bool = False
     #: An explicit correction of the day's earlier message ("actually", "I meant"): its activities
@@ -149,7 +152,7 @@ class CheckIn:
         """Whether the text gave anything a check-in can record."""
         return bool(
             self.pain is not None or self.rested or self.activities or self.red_flags
-            or self.has_leg_symptoms or self.possible_flags or self.worried or self.cleared
+            or self.has_leg_symptoms or self.possible_flags or self.worried or self.worse or self.cleared
             or self.same_as is not None
         )
 

@@ -211,6 +211,9 @@ UNKNOWN_ACTIVITY_MINUTES = 10.0
 KEEP_MOVING_DAYS = 2
 #: Firmer nudge, with the reason, after this many (domain.md).
 KEEP_MOVING_FIRM_DAYS = 3
+#: Days without any check-in after which the days before no longer count as inactive: silence is
+#: unknown, not rest (**design**; the scheduler's silence rules handle the silence itself).
+SILENT_GAP_DAYS = 3
 #: With the firm nudge, refer when morning pain is at least this ("referral if pain is why"). **design**
 KEEP_MOVING_REFER_PAIN = 5.0
 #: The walk suggested (domain.md: a 10-20 minute walk) ...

@@ -21,8 +21,9 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
-from bot import prompts
+from bot import messages, prompts
 from bot.config import Settings
+from bot.parse import parse_checkin
 from bot.simulate import day_rows, read_script
 from scheduler import sim
 
@@ -30,6 +31,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 PERSONAS = {
     "follows-advice": "maya", "ignores-advice": "dev", "rests-out-of-fear": "lena",
     "worsening": "tom", "leg-pain": "sam", "distance-runner": "ana",
+    # Added by the physiotherapist's read-through (issue 8's last gaps).
+    "cross-trainer": "kit", "comes-back-worse": "rob", "numb-then-cleared": "jo", "terse-replies": "lou",
 }
 RUNNING = ("run", "walk_run")
 
@@ -72,6 +75,10 @@ def scheduled_per_day(lines: list[Line], tz: str = "Europe/London") -> Counter[d
                    for ln in lines if ln["dir"] == "out" and ln["at"] not in replies)
 
 
+def prompts_screen() -> str:
+    return messages.SCREEN_QUESTION
+
+
 # --- every diary ---------------------------------------------------------------------------------
 
 
@@ -86,7 +93,9 @@ def test_each_diary_has_a_profile_and_two_to_six_weeks(name: str) -> None:
 @pytest.mark.parametrize("name", PERSONAS)
 def test_each_diary_replays_and_every_check_in_gets_advice(name: str, transcripts: dict[str, list[Line]]) -> None:
     lines = transcripts[name]
-    ins = [ln for ln in lines if ln["dir"] == "in"]
+    # "same as yesterday" is answered with a yes/no offer; the "yes" after it is the check-in.
+    ins = [ln for ln in lines if ln["dir"] == "in"
+           and ("checkin" in ln or not parse_checkin(ln["text"]).same_as)]
     assert ins and all("checkin" in ln for ln in ins), [ln["text"] for ln in ins if "checkin" not in ln]
     recos = days(lines)
     assert len(recos) == len(ins)
@@ -218,7 +227,7 @@ def test_runs_logged_in_km_count_as_running(transcripts: dict[str, list[Line]]) 
     ci, r = days(transcripts["distance-runner"])[0]
     run = ci["checkin"]["activities"][0]
     assert run["kind"] == "run" and run["km"] == 8
-    minutes = [int(m) for m in re.findall(r"(\d+)-minute run", r["reason"])]
+    minutes = [int(m) for m in re.findall(r"(\d+)-minute run|ran (\d+) minutes", r["reason"]) for m in m if m]
     assert minutes and max(minutes) >= 30, r["reason"]
 
 
@@ -256,3 +265,85 @@ def test_every_answer_to_a_check_in_starts_with_what_was_understood(transcripts:
             reply = next(x for x in lines[i + 1:] if x["dir"] == "out")
             assert reply["text"].startswith(("Got it", "Added to today's", "Corrected today's")), (
                 name, ln["text"], reply["text"][:80])
+
+
+# --- the physiotherapist's read-through: four more diaries -----------------------------------------
+
+
+def test_a_cross_trainer_who_never_runs_is_never_logged_as_running(transcripts: dict[str, list[Line]]) -> None:
+    """kit bikes, swims and does pilates; 'still not keen on running' is an attitude, not a run, so no
+    answer says she ran."""
+    for ln, r in days(transcripts["cross-trainer"]):
+        assert all(a["kind"] not in RUNNING for a in ln["checkin"]["activities"]), ln["text"]
+        assert "You ran" not in r["reason"] and "run was" not in r["reason"], r["reason"]
+
+
+def test_back_after_a_silence_is_not_told_it_rested_all_along(transcripts: dict[str, list[Line]]) -> None:
+    """rob is silent for 10 days and comes back at 6/10 after lifting boxes: lifting boxes is no
+    strength session, the silent days are not counted as days without movement, and he is not
+    offered a run that day or while his back is 5/10 or more."""
+    recos = days(transcripts["comes-back-worse"])
+    back, r = recos[6]
+    assert back["checkin"]["pain"] == 6
+    assert all(a["kind"] != "strength" for a in back["checkin"]["activities"])
+    assert "days with little movement" not in r["reason"] and "strength session" not in r["reason"]
+    assert all(r["run_minutes"] == 0 for ln, r in recos[6:] if (ln["checkin"]["pain"] or 0) >= 5)
+    assert any(r["refer"] for _, r in recos[6:10])
+
+
+def test_new_numbness_in_one_leg_refers_until_a_gp_clears_it(transcripts: dict[str, list[Line]]) -> None:
+    """jo reports a numb patch on one shin: no running and a referral while it lasts, the safety
+    screen asked once (not every day), and after 'saw the GP ... fine to keep running' running resumes."""
+    lines = transcripts["numb-then-cleared"]
+    recos = days(lines)
+    numb = [r for ln, r in recos if "numb_patch" in ln["checkin"]["leg_symptoms"]]
+    assert numb and all(r["refer"] and r["run_minutes"] == 0 for r in numb)
+    screens = [ln for ln in lines if ln["dir"] == "out" and ln["text"] == prompts_screen()]
+    assert len(screens) == 1
+    cleared = next(i for i, (ln, _) in enumerate(recos) if "saw the gp" in ln["text"].lower())
+    assert not any(r["refer"] for _, r in recos[cleared:])
+    assert any(r["run_minutes"] > 0 for _, r in recos[cleared:])
+
+
+def test_the_safety_screen_is_asked_with_a_referral_not_every_day(transcripts: dict[str, list[Line]]) -> None:
+    """sam's leg pain lasts two weeks: the cauda equina screen comes with the full referral advice
+    (new or changed symptoms) or a week on, not with each daily reminder."""
+    screens = [ln for ln in transcripts["leg-pain"] if ln["dir"] == "out" and ln["text"] == prompts_screen()]
+    assert 1 <= len(screens) <= 3
+
+
+def test_foot_weakness_is_recorded_and_named(transcripts: dict[str, list[Line]]) -> None:
+    """'my left foot is weak, it slaps when I walk' is weakness in one leg (not a walk), and the
+    referral names the weakness."""
+    ln, r = days(transcripts["leg-pain"])[-1]
+    assert "one_leg_weakness" in ln["checkin"]["leg_symptoms"]
+    assert not ln["checkin"]["activities"]
+    assert "Weakness in one leg" in r["reason"] or "weakness in one leg" in r["reason"]
+
+
+def test_saying_it_is_getting_worse_refers(transcripts: dict[str, list[Line]]) -> None:
+    """tom says 'it's getting worse not better' on day 14: that day's answer refers (NHS: see a GP
+    if it is getting worse), no run."""
+    r = next(r for ln, r in days(transcripts["worsening"]) if "getting worse" in ln["text"])
+    assert r["refer"] and r["run_minutes"] == 0
+
+
+def test_terse_replies_and_same_as_yesterday_get_advice_every_day(transcripts: dict[str, list[Line]]) -> None:
+    """lou answers '3', 'fine', 'meh', 'same again' (then yes), miles and km: every reply gets an
+    answer, no error, and runs in miles count as running."""
+    lines = transcripts["terse-replies"]
+    for i, ln in enumerate(lines):
+        if ln["dir"] == "in":
+            reply = next(x for x in lines[i + 1:] if x["dir"] == "out")
+            assert "sorry" not in reply["text"].lower()[:40] or "?" in reply["text"], reply["text"]
+    miles = [ln for ln, _ in days(lines) if "miles" in ln["text"]]
+    assert miles and all(ln["checkin"]["activities"][0]["kind"] == "run" for ln in miles)
+
+
+def test_reasons_name_whole_minutes_and_no_run_s(transcripts: dict[str, list[Line]]) -> None:
+    """A run timed from its distance is named in whole minutes ('32-minute run', never '32.5-minute'),
+    and plurals are words ('2 runs', not 'run(s)')."""
+    for name, lines in transcripts.items():
+        for _, r in days(lines):
+            assert not re.search(r"\d\.\d-minute", r["reason"]), (name, r["reason"])
+            assert "(s)" not in r["reason"], (name, r["reason"])

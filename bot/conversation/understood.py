@@ -50,6 +50,8 @@ def said(ci: CheckIn) -> str:
     parts += [_POSSIBLE.get(f, f.replace("_", " ")) for f in ci.possible_flags]
     if ci.worried:
         parts.append("you're worried about your back")
+    if ci.worse:
+        parts.append("it's getting worse")
     if ci.cleared:
         parts.append("a professional has checked you")
     return ", ".join(parts)

@@ -86,7 +86,7 @@ def session_ref(r: DayRecord, day: date) -> str:
     done = r.d - timedelta(days=1)
     age = (day - done).days
     kind = KIND_NAME.get(r.k, "session")
-    size = f"{num_text(r.m)}-minute " if r.m is not None and r.m >= 1 else ""
+    size = f"{num_text(round(r.m))}-minute " if r.m is not None and r.m >= 1 else ""
     if r.d == day:
         return f"yesterday's {size}{kind}"
     if age < th.WEEK_DAYS:
@@ -107,8 +107,8 @@ def ack(a: Analysis, day: date) -> list[str]:
         return []
     out: list[str] = []
     if t.ov > 0 and t.rl > 0:
-        out.append(f"yesterday's {num_text(t.rl)}-minute run was {round((t.rl / t.ov - 1) * 100)}% over your "
-                   f"{th.LONGEST_RUN_DAYS}-day longest ({num_text(t.ov)} min), more than the safe "
+        out.append(f"yesterday's {num_text(round(t.rl))}-minute run was {round((t.rl / t.ov - 1) * 100)}% over your "
+                   f"{th.LONGEST_RUN_DAYS}-day longest ({num_text(round(t.ov))} min), more than the safe "
                    f"{pct(th.SESSION_CAP_FACTOR)}, so no step up this week")
     return out
 
@@ -121,13 +121,13 @@ def noted(a: Analysis, day: date, reason: str) -> tuple[str, str]:
     if t is None:
         return "", ""
     lead = tail = ""
-    if t.k and session_ref(t, day) not in reason and f"ran {num_text(t.rl)} minutes yesterday" not in reason:
-        lead = f"Thanks for {session_ref(t, day)}"
+    if t.k and session_ref(t, day) not in reason and f"ran {num_text(round(t.rl))} minutes yesterday" not in reason:
+        lead = f"thanks for {session_ref(t, day)}"
     elif not t.k and "yesterday" not in reason:
         if t.k:
-            lead = f"Thanks for {session_ref(t, day)}"
+            lead = f"thanks for {session_ref(t, day)}"
         else:
-            lead = "After a quiet day"
+            lead = "after a quiet day"
     if t.p is not None and pain_text(t.p) not in reason:
         tail = f" (your back: {pain_text(t.p)} this morning)"
     return lead, tail

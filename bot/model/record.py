@@ -63,7 +63,7 @@ def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
         rl=rl, rt=rt, ran=ran, w20=w20, act=active >= th.INACTIVE_MINUTES, st=st, pk=peak, hard=hard,
         leg=ci.has_leg_symptoms, flags=flags,
         lp=clean(ci.leg_pain, th.PAIN_MIN, th.PAIN_MAX), ls=tuple(dict.fromkeys(ci.leg_symptoms)),
-        pf=tuple(dict.fromkeys(ci.possible_flags)), wo=bool(ci.worried), cl=bool(ci.cleared),
+        pf=tuple(dict.fromkeys(ci.possible_flags)), wo=bool(ci.worried), ws=bool(ci.worse), cl=bool(ci.cleared),
         am=min(active, th.MAX_ACTIVITY_MINUTES), km=km_t, kmm=km_m, ov=over,
     )
 
@@ -172,14 +172,15 @@ def baseline_of(recs: tuple[DayRecord, ...] | list[DayRecord], i: int) -> float 
 
 
 Meta = tuple[str, str, str, str, int]
+_PA = DayRecord._fields.index("pa")
 
 
 def with_meta(records: tuple[DayRecord, ...], day: date, meta: Meta) -> tuple[DayRecord, ...]:
-    """Store the day's answer on its record (the record's last five fields)."""
+    """Store the day's answer on its record (the five fields ``pa`` to ``pm``)."""
     for i in range(len(records) - 1, -1, -1):
         r = records[i]
         if r.d == day:
-            return (*records[:i], DayRecord._make((*r[:-5], *meta)), *records[i + 1:])
+            return (*records[:i], DayRecord._make((*r[:_PA], *meta, *r[_PA + 5:])), *records[i + 1:])
     return records
 
 def median(vals: list[float]) -> float:

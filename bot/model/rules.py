@@ -158,14 +158,17 @@ def decide(
     if own and new_prog.shape_told is None:
         shape_note = (f"you run more often than the {th.RUNS_PER_WEEK} a week I'd suggest, fine while your back "
                       "stays settled, so I'll offer easy runs after rest days")
-    if shown is not None and not cut_done:
-        lead = join_clauses(lead, adopt_clause(shown, day, new_prog))
+    adopt_words = adopt_clause(shown, day, new_prog) if shown is not None and not cut_done else ""
+    lead = join_clauses(lead, adopt_words)
 
     def done(rec: Recommendation, trigger: str = "") -> tuple[Recommendation, Progression, Meta]:
         final = new_prog
         if rec.action != "seek_care":
-            first, tail = noted(a, day, " ".join([*lead, rec.reason]))
-            reason, kept = fit_lead([*lead, first], rec.reason, tail)
+            # "You ran 22 minutes yesterday ... your next run is 22 minutes" already says what the
+            # adopted run would: one sentence names yesterday's run once.
+            said = [c for c in lead if not (c == adopt_words and shown is t and rec.reason.startswith("You ran "))]
+            first, tail = noted(a, day, " ".join([*said, rec.reason]))
+            reason, kept = fit_lead([*said, first], rec.reason, tail)
             rec = replace(rec, reason=reason)
             if told and told in kept:  # told once: only when it was said
                 final = replace(final, told=day)
@@ -447,6 +450,9 @@ def _referral(a: Analysis, day: date) -> tuple[str, bool, bool, str] | None:
         elif t.wo:
             code, opening = "worried", ("You said you are worried about your back, and the NHS advice then is to "
                                         f"see a GP, so please book an appointment, and {walk}")
+        elif t.ws:
+            code, opening = "says_worse", ("You said your back is getting worse, and the NHS advice then is to see "
+                                           f"a GP or physio, so please book an appointment, and {walk}")
         else:
             ni = _not_improving(a, day, a.recs[0].d if cleared is None else cleared, cleared)
             if ni is not None:
@@ -479,6 +485,7 @@ _REMINDER = {
     "soon_flag": "Until a GP has checked what you mentioned",
     "leg": "Until your leg symptoms have settled or a GP or physio has checked them",
     "worried": "Until you have seen a GP about your worries",
+    "says_worse": "Until a GP or physio has checked why your back is getting worse",
     "high_pain": "Until a GP or physio has checked why your back is not improving",
     "persistent_pain": "Until a GP or physio has checked why your back is not improving",
     "worse_less_load": "Until a GP or physio has checked why your back is not improving",
@@ -487,10 +494,11 @@ _REMINDER = {
 
 
 def _leg_words(t: DayRecord) -> str:
-    if t.lp is not None and t.lp >= th.REFER_LEG_PAIN_MIN:
-        return f"Leg pain of {pain_text(t.lp)}"
+    # Weakness first: it is the sign a clinician most needs to hear about, whatever the pain.
     if "one_leg_weakness" in t.ls:
         return "Weakness in one leg"
+    if t.lp is not None and t.lp >= th.REFER_LEG_PAIN_MIN:
+        return f"Leg pain of {pain_text(t.lp)}"
     if "numb_patch" in t.ls:
         return "Numbness in your leg"
     return "Leg symptoms lasting more than a few days"
@@ -568,16 +576,17 @@ def _next_run(run: int, a: Analysis) -> tuple[int, str]:
     if a.longest30 > 0 and new > session_cap(a.longest30):
         new = session_cap(a.longest30)
         why = (f"Your longest run in the last {th.LONGEST_RUN_DAYS} days was {num_text(a.longest30)} minutes and a "
-               f"run should not be more than {pct(th.SESSION_CAP_FACTOR)} longer, so repeat {{s}}.")
+               f"run should not be more than {pct(th.SESSION_CAP_FACTOR)} longer, so keep to {{s}}.")
     if a.week_runs > 0:
         week_cap = math.floor(th.WEEKLY_CAP_FACTOR * a.week_run_total / a.week_runs + 1e-9)
         if new > week_cap:
             new = week_cap
-            why = (f"You ran {num_text(round(a.week_run_total))} minutes over {a.week_runs} run(s) this past week and weekly "
-                   f"running should rise by no more than {pct(th.WEEKLY_CAP_FACTOR)}, so repeat {{s}}.")
+            runs = f"{a.week_runs} run{'s' if a.week_runs != 1 else ''}"
+            why = (f"You ran {num_text(round(a.week_run_total))} minutes over {runs} this past week and weekly "
+                   f"running should rise by no more than {pct(th.WEEKLY_CAP_FACTOR)}, so keep to {{s}}.")
     else:
         new = run
-        why = "There is no run in the last week to build on, so repeat {s}."
+        why = "There is no run in the last week to build on, so keep to {s}."
     return new, why
 
 
@@ -588,22 +597,22 @@ def _hold_reason(prog: Progression, a: Analysis, day: date) -> str:
     big = next((r for r in reversed(a.recs) if r.ov > 0 and (day - r.d).days < th.OVERREACH_HOLD_DAYS), None)
     if big is not None:
         return (f"{capitalised(session_ref(big, day))} was more than {pct(th.SESSION_CAP_FACTOR)} over your "
-                f"{th.LONGEST_RUN_DAYS}-day longest, so no step up this week: repeat {{s}}.")
+                f"{th.LONGEST_RUN_DAYS}-day longest, so no step up this week: keep to {{s}}.")
     if last is not None:
         ref = session_ref(last, day)
         pk = last.pk
         if pk is not None and pk > th.PAIN_SAFE_MAX:
             settled = "settled by the next morning" if is_settled(last) else "had not fully settled by the next morning"
-            return f"Peak pain was {pain_text(pk)} during {ref} and {settled}, so repeat {{s}}."
+            return f"Peak pain was {pain_text(pk)} during {ref} and {settled}, so keep to {{s}}."
         if last.hard:
-            return f"{capitalised(ref)} felt hard, so repeat {{s}} at an easy pace."
+            return f"{capitalised(ref)} felt hard, so keep to {{s}} at an easy pace."
         if not is_settled(last):
-            return f"Your back had not settled back to its usual level after {ref}, so repeat {{s}}."
+            return f"Your back had not settled back to its usual level after {ref}, so keep to {{s}}."
         if not is_good(last):
             return (f"You did not give a peak pain for {ref} and your back is at {pain_text(last.p)} the morning "
-                    "after, so repeat {s}.")
+                    "after, so keep to {s}.")
     if a.pain is not None and a.baseline is not None and a.pain > a.baseline + th.SETTLED_RISE:
-        return (f"Your back is at {pain_text(a.pain)} this morning, above your usual {pain_text(a.baseline)}, so repeat {{s}} "
+        return (f"Your back is at {pain_text(a.pain)} this morning, above your usual {pain_text(a.baseline)}, so keep to {{s}} "
                 "rather than step up.")
     if last is None:
         if any(r.act for r in a.recs if r.d > prog.since):
@@ -622,7 +631,7 @@ def _hold_reason(prog: Progression, a: Analysis, day: date) -> str:
     if days < th.PROGRESS_MIN_DAYS:
         when = "this level started" if prog.last_progress != prog.since else "you stepped up"
         return (f"Your back settled after {ref}, but {when} {ago(days)} and steps come at most "
-                f"once a week, so repeat {{s}}.")
+                f"once a week, so keep to {{s}}.")
     return ""
 
 
@@ -680,7 +689,7 @@ def _recent_reason(a: Analysis, last: DayRecord, day: date) -> str:
     why = (f"Your back is at {pain_text(a.pain)} this morning, above your usual {pain_text(a.baseline)}"
            if a.pain is not None and a.baseline is not None and a.pain > a.baseline + th.SETTLED_RISE
            else "Your back has been creeping up this week")
-    return f"{why}, so no more running than {session_ref(last, day)}: repeat {{s}}."
+    return f"{why}, so no more running than {session_ref(last, day)}: keep to {{s}}."
 
 
 def _own_week(a: Analysis, prog: Progression) -> bool:
