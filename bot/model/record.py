@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+from bot import messages as M
 from bot import thresholds as th
 from bot.domain import RED_FLAGS, Activity, CheckIn
 from bot.model.state import DayRecord, clean
 
 _RUN_KINDS = frozenset({"run", "walk_run"})
 _WALKISH_KINDS = frozenset({"walk", "walk_run", "run"})
-KIND_NAME = {"run": "run", "walk_run": "walk/run", "walk": "walk", "cycle": "bike ride", "swim": "swim",
-              "cross_trainer": "cross-trainer session", "strength": "strength session", "other": "session"}
+#: How each kind is named (its text lives in bot/messages.py).
+KIND_NAME = M.KIND_NAME
 # Which activity of a check-in is "the session" its peak pain belongs to, when several are reported.
 _KIND_RANK = {"run": 0, "walk_run": 1, "walk": 2, "cycle": 3, "swim": 3, "cross_trainer": 3, "other": 4,
               "strength": 5}
