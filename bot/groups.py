@@ -206,29 +206,34 @@ def format_digest(week_start: date, weeks: Sequence[MemberWeek], member_count: i
                   title: str = "", partial: bool = False) -> str:
     """The digest as plain text (adapters escape and format it)."""
     end = week_start + timedelta(days=6)
-    span = f"{week_start:%a %d %b} - {end:%a %d %b}"
-    head = (f"{title}: " if title else "") + (f"this week so far ({span})" if partial else f"week of {span}")
+    span = M.DIGEST_SPAN.format(start=week_start, end=end)
+    head = (M.DIGEST_TITLE.format(title=title) if title else "") + (
+        M.DIGEST_SO_FAR if partial else M.DIGEST_WEEK).format(span=span)
     if member_count == 0:
-        return head + "\nNobody has joined yet: send /join to take part."
+        return head + M.DIGEST_NOBODY
     if not weeks:
-        return (head + f"\nNo check-ins from the {member_count} member{'s' if member_count != 1 else ''} "
-                "yet. Even a 10-minute walk counts: tell me about it in a private chat.")
+        return head + M.DIGEST_NO_CHECKINS.format(n=member_count,
+                                                  members=M.MEMBER_MANY if member_count != 1 else M.MEMBER_ONE)
     sessions = sum(w.sessions for w in weeks)
     minutes = sum(w.minutes for w in weeks)
-    lines = [head, f"{len(weeks)} of {member_count} members checked in: "
-                   f"{sessions} session{'s' if sessions != 1 else ''}, {minutes} minutes in all."]
+    lines = [head, M.DIGEST_TOTALS.format(n=len(weeks), members=member_count, sessions=_count(
+        sessions, M.SESSIONS_ONE, M.SESSIONS_MANY), minutes=minutes)]
     for w in sorted(weeks, key=lambda w: (-w.minutes, -w.checkins, w.name)):
-        parts = [f"{w.checkins} check-in{'s' if w.checkins != 1 else ''}",
-                 f"{w.sessions} session{'s' if w.sessions != 1 else ''}", f"{w.minutes} min"]
+        parts = [_count(w.checkins, M.CHECKINS_ONE, M.CHECKINS_MANY), _count(w.sessions, M.SESSIONS_ONE, M.SESSIONS_MANY),
+                 M.DIGEST_MINUTES.format(n=w.minutes)]
         if w.run_minutes:
-            parts[-1] += f" ({w.run_minutes} running)"
+            parts[-1] += M.DIGEST_RUNNING.format(n=w.run_minutes)
         if w.streak >= STREAK_SHOWN:
-            parts.append(f"{w.streak}-day streak")
+            parts.append(M.DIGEST_STREAK.format(n=w.streak))
         if w.pain is not None:
-            parts.append(f"morning pain {w.pain:.1f}/10")
-        lines.append(f"- {w.name}: " + ", ".join(parts))
-    lines.append("Keep moving, gently. /join to take part; pain scores show only with /sharepain.")
+            parts.append(M.DIGEST_PAIN.format(pain=w.pain))
+        lines.append(M.DIGEST_MEMBER.format(name=w.name, parts=", ".join(parts)))
+    lines.append(M.DIGEST_FOOTER)
     return "\n".join(lines)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return (one if n == 1 else many).format(n=n)
 
 
 async def digest_preview(s: AsyncSession, group_key: str, today: date) -> str:

@@ -228,6 +228,48 @@ PAIN_SHOWN = "{name}: your weekly morning pain will show in this group's digest.
 PAIN_HIDDEN = "{name}: your pain scores are hidden from this group again."
 
 
+# --- what was understood (bot/conversation/understood.py): the "Got it:" line's parts ---------------
+UNDERSTOOD_BACK = "back {n}/10"
+UNDERSTOOD_LEG = "leg {n}/10"
+UNDERSTOOD_LEG_SYMPTOMS = {"leg_pain": "pain into your leg", "below_knee": "symptoms below the knee",
+                           "pins_and_needles": "pins and needles", "numb_patch": "a numb patch",
+                           "one_leg_weakness": "a weak leg"}
+UNDERSTOOD_POSSIBLE = {"minor_fall": "a fall", "saddle_numbness_context": "numbness after sitting or riding",
+                       "tingling_context": "tingling"}
+UNDERSTOOD_REST = "a rest day"
+UNDERSTOOD_WORRIED = "you're worried about your back"
+UNDERSTOOD_WORSE = "it's getting worse"
+UNDERSTOOD_CLEARED = "a professional has checked you"
+UNDERSTOOD_INTERVALS = "walk/run ({run} run, {walk} walk x{repeats})"
+UNDERSTOOD_MINUTES_KM = "{minutes} min {name} ({km} km)"
+UNDERSTOOD_MINUTES = "{minutes} min {name}"
+UNDERSTOOD_KM = "{km} km {name}"
+UNDERSTOOD_EFFORT = ", {effort}"
+UNDERSTOOD_DURING = ", pain {n} during"
+UNDERSTOOD_SEP = ", "
+PAIN_NOTED = "Thanks, noted."
+
+# --- settings and progress words (bot/conversation) ------------------------------------------------
+DAYS_EVERY = "every day"
+DAYS_WEEKDAYS = "weekdays"
+SAVED_EXPERIENCE = "experience: {v}"
+SAVED_COMFORTABLE = "comfortable run: {v} min"
+SAVED_TIMEZONE = "time zone {v}"
+SAVED_CHECKIN_TIME = "check-in at {v}"
+SAVED_DAYS = "days: {v}"
+SAVED_REMINDERS_ON = "reminders on"
+SAVED_REMINDERS_OFF = "reminders off"
+REMINDER_CHOICES = (SAVED_REMINDERS_ON, SAVED_REMINDERS_OFF)
+SETTINGS_MINUTES = "{n} min"
+SETTINGS_NOT_SET = "not set"
+SETTINGS_ON = "on"
+SETTINGS_OFF = "off"
+SETTINGS_PAUSED = ", paused until {until}"
+STAGE_WALKING = "walking stage"
+STAGE_WALK_RUN = "walk/run stage {n}"
+STAGE_CONTINUOUS = "continuous running"
+
+
 # --- reasons (bot/model) ---------------------------------------------------------------------------
 # The one-sentence reason that goes with each session, in pieces the model (bot/model/rules.py and
 # reasons.py) chooses and fills with str.format; the rule that picks each is named above it. ``{{s}}``
@@ -404,6 +446,26 @@ STRENGTH_GAP = "the last was {gap} days ago, and {aim}"
 DIVERGE_RUNNING = "running your own way"
 DIVERGE_OTHER = "choosing {kinds} over the runs I suggested"
 DIVERGE = "you have mostly been {doing}, which is fine: I'll plan from what you do"
+
+
+# --- the running group's weekly digest (bot/groups.py) ---------------------------------------------
+DIGEST_SPAN = "{start:%a %d %b} - {end:%a %d %b}"
+DIGEST_TITLE = "{title}: "
+DIGEST_SO_FAR = "this week so far ({span})"
+DIGEST_WEEK = "week of {span}"
+DIGEST_NOBODY = "\nNobody has joined yet: send /join to take part."
+DIGEST_NO_CHECKINS = ("\nNo check-ins from the {n} {members} yet. Even a 10-minute walk counts: tell me about it in a "
+                      "private chat.")
+DIGEST_TOTALS = "{n} of {members} members checked in: {sessions}, {minutes} minutes in all."
+DIGEST_MEMBER = "- {name}: {parts}"
+DIGEST_MINUTES = "{n} min"
+DIGEST_RUNNING = " ({n} running)"
+DIGEST_STREAK = "{n}-day streak"
+DIGEST_PAIN = "morning pain {pain:.1f}/10"
+DIGEST_FOOTER = "Keep moving, gently. /join to take part; pain scores show only with /sharepain."
+MEMBER_ONE, MEMBER_MANY = "member", "members"
+SESSIONS_ONE, SESSIONS_MANY = "{n} session", "{n} sessions"
+CHECKINS_ONE, CHECKINS_MANY = "{n} check-in", "{n} check-ins"
 
 
 def _duration(minutes: int) -> str:

@@ -165,7 +165,7 @@ async def pain_answer(ctx: Context) -> bool:
     if ctx.state is State.CONFIRM_PAIN and ctx.msg.yes_no is True:
         ctx.ask(None)
         await ctx.keep("pain_confirmed")
-        ctx.turn.say("Thanks, noted.")
+        ctx.turn.say(M.PAIN_NOTED)
         return True
     return False
 
