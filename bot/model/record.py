@@ -18,6 +18,12 @@ KIND_NAME = M.KIND_NAME
 _KIND_RANK = {"run": 0, "walk_run": 1, "walk": 2, "cycle": 3, "swim": 3, "cross_trainer": 3, "other": 4,
               "strength": 5}
 
+
+def kind_rank(kind: str) -> int:
+    """Which kind names a day's session when several are logged (lower first): the one ranking, for the
+    model's records and for "same as yesterday" (bot/store/repo.py)."""
+    return _KIND_RANK.get(kind, 9)
+
 # --- recording -------------------------------------------------------------------------------------
 
 
@@ -53,7 +59,7 @@ def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
         rpe = clean(a.rpe, 0.0, th.RPE_MAX)
         if a.effort == "hard" or (rpe is not None and rpe >= th.HARD_RPE):
             hard = True
-        if main is None or _KIND_RANK.get(a.kind, 9) < _KIND_RANK.get(main.kind, 9):
+        if main is None or kind_rank(a.kind) < kind_rank(main.kind):
             main = a
     flags = tuple(dict.fromkeys(f if f in RED_FLAGS else "other" for f in ci.red_flags))
     over = prior_longest if (prior_longest >= 1 and rl > prior_longest * th.SESSION_CAP_FACTOR + 1e-9
