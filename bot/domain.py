@@ -77,6 +77,8 @@ class Activity:
     intervals: Intervals | None = None
     #: Rate of perceived exertion 0-10, when the user gave one.
     rpe: float | None = None
+    #: The distance was given in miles: a hint for saying it back, not stored (``km`` holds the distance).
+    miles: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -347,3 +347,38 @@ def test_reasons_name_whole_minutes_and_no_run_s(transcripts: dict[str, list[Lin
         for _, r in days(lines):
             assert not re.search(r"\d\.\d-minute", r["reason"]), (name, r["reason"])
             assert "(s)" not in r["reason"], (name, r["reason"])
+
+
+def test_runs_logged_in_miles_are_said_back_in_miles(transcripts: dict[str, list[Line]]) -> None:
+    """lou logs '3 miles' and '4 miles easy': the 'Got it' line says miles, not the kilometres stored."""
+    lines = transcripts["terse-replies"]
+    for i, ln in enumerate(lines):
+        if ln["dir"] == "in" and "miles" in ln["text"]:
+            reply = next(x for x in lines[i + 1:] if x["dir"] == "out")
+            first = reply["text"].splitlines()[0]
+            assert "miles" in first and "km" not in first, first
+
+
+def test_after_a_break_from_running_the_plan_starts_back_lower(transcripts: dict[str, list[Line]]) -> None:
+    """rob ran 30-32 minutes, then logged no run for three weeks (silence, a flare, walking): the runs
+    offered after that are at most half his old level until he runs again, and then build from what
+    he ran (one step above it at most). maya comes back from Christmas with a 20-minute run: her next
+    runs build from it, not from the 27 minutes of three weeks before."""
+    recos = days(transcripts["comes-back-worse"])
+    after = [r for ln, r in recos if ln["checkin"]["date"] >= "2026-12-24"]
+    assert after and max(r["run_minutes"] for r in after) <= 16
+    assert any("break" in r["reason"] or "last logged run" in r["reason"] for r in after)
+    back = [r for ln, r in days(transcripts["follows-advice"]) if ln["checkin"]["date"] >= "2027-01-01"]
+    offered = [int(m) for r in back for m in re.findall(r"(\d+) minutes of easy running", r["reason"])]
+    assert offered and max(offered) <= 24  # one step above her 20-22 minute runs since, never 27
+
+
+def test_a_run_that_hurt_4_or_5_is_not_followed_by_a_longer_one(transcripts: dict[str, list[Line]]) -> None:
+    """tom's 15-minute run hurt 4/10 during: while that is his latest run, no run longer than it is
+    suggested (rule 5: hold = repeat the last session), whatever the level was before."""
+    recos = days(transcripts["worsening"])
+    i = next(i for i, (ln, _) in enumerate(recos) if ln["text"].startswith("back 4/10, ran 15 min"))
+    for ln, r in recos[i:i + 5]:
+        if ln["checkin"]["activities"] and any(a["kind"] == "run" for a in ln["checkin"]["activities"]):
+            break
+        assert r["run_minutes"] <= 15, (ln["text"], r["reason"])

@@ -8,6 +8,7 @@ from bot import red_flags
 from bot.domain import Activity, CheckIn
 from bot.model.reasons import num_text
 from bot.model.record import KIND_NAME
+from bot.parse.quantity import KM_PER_MILE
 from bot.stages import seconds_text
 
 _LEG = M.UNDERSTOOD_LEG_SYMPTOMS
@@ -21,11 +22,11 @@ def activity(a: Activity) -> str:
         what = M.UNDERSTOOD_INTERVALS.format(run=seconds_text(iv.run_s), walk=seconds_text(iv.walk_s),
                                              repeats=iv.repeats)
     elif a.minutes is not None and a.km is not None:
-        what = M.UNDERSTOOD_MINUTES_KM.format(minutes=num_text(a.minutes), name=name, km=num_text(a.km))
+        what = M.UNDERSTOOD_MINUTES_KM.format(minutes=num_text(a.minutes), name=name, km=_distance(a))
     elif a.minutes is not None:
         what = M.UNDERSTOOD_MINUTES.format(minutes=num_text(a.minutes), name=name)
     elif a.km is not None:
-        what = M.UNDERSTOOD_KM.format(km=num_text(a.km), name=name)
+        what = M.UNDERSTOOD_KM.format(km=_distance(a), name=name)
     else:
         what = name
     if a.effort:
@@ -33,6 +34,15 @@ def activity(a: Activity) -> str:
     if a.pain_during is not None:
         what += M.UNDERSTOOD_DURING.format(n=num_text(a.pain_during))
     return what
+
+
+def _distance(a: Activity) -> str:
+    """'5 km', or '3 miles' when the user said miles: what was understood, in their unit."""
+    assert a.km is not None
+    if a.miles:
+        mi = a.km / KM_PER_MILE
+        return (M.UNDERSTOOD_MILE if round(mi, 1) == 1 else M.UNDERSTOOD_MILES).format(n=num_text(mi))
+    return M.UNDERSTOOD_KM_UNIT.format(n=num_text(a.km))
 
 
 def said(ci: CheckIn) -> str:

@@ -135,7 +135,7 @@ def decide(
         a = Analysis(records, day, prog)
     planned = level_session(prog, a)
     # Rules 5/6/10: with pain above the baseline or rising, no more running than the user managed lately.
-    recent = _recent_run_cap(a)
+    recent = _recent_run_cap(a) or _return_cap(a, planned)
     capped = recent is not None and planned.run_minutes > recent[0]
     if recent is not None and capped:
         planned = _capped(planned, recent[0], prog.stage)
@@ -262,10 +262,13 @@ def decide(
         rule = "start" if fresh else "hold"
         if fresh:
             reason = start_reason(prog, state)
+        elif capped and recent is not None and recent[2] in ("break", "back"):
+            # A break says more than the rule it holds under ("first run at this level", "+20% a week").
+            reason = _recent_reason(a, recent[1], recent[2], day)
         elif hold_why:
             reason = hold_why
         elif capped and recent is not None:
-            reason = _recent_reason(a, recent[1], day)
+            reason = _recent_reason(a, recent[1], recent[2], day)
         else:
             # Read-only, with every condition to progress met: stepping up waits for today's check-in.
             reason = M.REASON_READY_AFTER_CHECKIN.format(ref=session_ref(a.level[-1], day))
@@ -521,7 +524,9 @@ def _diverging(a: Analysis, prog: Progression, day: date) -> str:
             break
     if len(checks) < th.DIVERGE_CHECKINS or sum(checks) < th.DIVERGE_MIN or not checks[0]:
         return ""
-    main = max(set(what), key=what.count)
+    # The most frequent; a tie goes to the latest (``what`` runs newest first). Not max(set(...)):
+    # a set's order changes between processes, and the same diary must get the same words.
+    main = max(what, key=lambda k: (what.count(k), -what.index(k)))
     if main == "run":
         doing = M.DIVERGE_RUNNING
     else:
@@ -617,7 +622,7 @@ def _tail_good(good: list[bool]) -> int:
     return n
 
 
-def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord] | None:
+def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord, str] | None:
     """Rules 5/6/10: while morning pain is above the baseline + SETTLED_RISE, or above the baseline with the
     weekly mean pain rising, the most
     running a hold or step may suggest: the latest run logged in RECENT_RUN_DAYS, or the longest settled
@@ -628,6 +633,11 @@ def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord] | None:
     b = a.baseline
     rising = m0 is not None and m1 is not None and m0 > m1
     up = b is not None and (a.pain > b + th.SETTLED_RISE or (a.pain > b and rising))
+    last_run = next((r for r in reversed(a.recs) if r.ran and r.rl > 0
+                     and (a.day - r.d).days < th.RECENT_RUN_DAYS), None)
+    if last_run is not None and last_run.pk is not None and last_run.pk > th.PAIN_SAFE_MAX:
+        # Rule 5: a hold repeats the last session when it hurt 4-5/10; never more than it.
+        return last_run.rl, last_run, "hurt"
     if not up:
         return None
     latest: DayRecord | None = None
@@ -642,7 +652,27 @@ def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord] | None:
                 settled = r.rl
     if latest is None:
         return None
-    return (min(latest.rl, settled) if settled > 0 else latest.rl), latest
+    return (min(latest.rl, settled) if settled > 0 else latest.rl), latest, "pain"
+
+
+def _return_cap(a: Analysis, planned: Session) -> tuple[float, DayRecord, str] | None:
+    """Rule 10 after a break from running (**design**): the user ran before, then logged no run for
+    RETURN_GAP_DAYS or more. While the break lasts, the next run is at most RETURN_FRACTION of the
+    planned one; for RECENT_RUN_DAYS after the first run back, at most one rule-6 step above the
+    longest run since the break (and the run it comes from). None: no break, or no run ever logged in the window."""
+    runs = [r for r in a.recs if r.ran and r.rl > 0 and r.d <= a.day]
+    if not runs or planned.run_minutes <= 0:
+        return None
+    if (a.day - runs[-1].d).days >= th.RETURN_GAP_DAYS:
+        return max(th.RETURN_MIN_MINUTES, math.floor(planned.run_minutes * th.RETURN_FRACTION)), runs[-1], "break"
+    for i in range(len(runs) - 1, 0, -1):
+        if (a.day - runs[i].d).days >= th.RECENT_RUN_DAYS:
+            break
+        if (runs[i].d - runs[i - 1].d).days >= th.RETURN_GAP_DAYS:
+            back = runs[i:]
+            longest = max(back, key=lambda r: r.rl)
+            return session_cap(longest.rl), longest, "back"
+    return None
 
 
 def _capped(planned: Session, cap: float, level: int) -> Session:
@@ -658,7 +688,15 @@ def _capped(planned: Session, cap: float, level: int) -> Session:
     return planned if planned.run_minutes <= cap else STAGES[1].sessions[0]
 
 
-def _recent_reason(a: Analysis, last: DayRecord, day: date) -> str:
+def _recent_reason(a: Analysis, last: DayRecord, kind: str, day: date) -> str:
+    """Why the run is capped at what the user did lately: ``kind`` as ``_recent_run_cap`` or
+    ``_return_cap`` said (hurt, pain, break, back)."""
+    if kind == "hurt":
+        return M.REASON_HOLD_PEAK_CAP.format(pk=pain_text(last.pk), ref=session_ref(last, day))
+    if kind == "break":
+        return M.REASON_BREAK.format(days=(day - last.d).days + 1)
+    if kind == "back":
+        return M.REASON_BACK_FROM_BREAK.format(ref=session_ref(last, day))
     why = (M.RECENT_ABOVE_USUAL.format(pain=pain_text(a.pain), base=pain_text(a.baseline))
            if a.pain is not None and a.baseline is not None and a.pain > a.baseline + th.SETTLED_RISE
            else M.RECENT_CREEPING)

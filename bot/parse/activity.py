@@ -209,6 +209,7 @@ class Builder:
     intervals: Intervals | None = None
     run_minutes: float | None = None
     default_km: float | None = None
+    miles: bool = False
 
     def take(self, q: Qty) -> bool:
         """Take a quantity if its slot is empty and it fits this kind."""
@@ -216,6 +217,7 @@ class Builder:
             self.minutes = q.value
         elif q.kind == "km" and self.km is None and self.kind in _KM_KINDS:
             self.km = q.value
+            self.miles = q.miles
         elif q.kind == "len" and self.lengths is None and self.kind == "swim":
             self.lengths = q.value
         else:
@@ -540,6 +542,8 @@ def _fill(into: Builder, b: Builder) -> None:
     for name in ("minutes", "km", "lengths", "rpe", "intervals", "run_minutes", "default_km"):
         if getattr(into, name) is None:
             setattr(into, name, getattr(b, name))
+    if into.km == b.km:
+        into.miles = into.miles or b.miles
     into.effort = max(into.effort, b.effort)
     into.intervals_word = into.intervals_word or b.intervals_word
     if b.pain_during is not None:
@@ -592,4 +596,5 @@ def to_activity(b: Builder) -> Activity:
         run_minutes=run_minutes,
         intervals=b.intervals,
         rpe=b.rpe,
+        miles=b.miles and b.km is not None,
     )
