@@ -442,6 +442,8 @@ OFF_STRENGTH = "a {mins}-minute strength session ({why})"
 OFF_CROSS = "an easy {mins}-minute bike, swim, cross-trainer or walk"
 REASON_PROGRESS_OFF = "; today, {aside}, is {what}."
 REASON_WEEK_SHAPE = "{off}, so today is {what}, and your next run is {session}."
+#: Rule 10: the user keeps choosing other sessions over runs; the plan follows them.
+REASON_FOLLOW = "Today is {what}, and when you feel like a run, start with {session}."
 SHAPE_NOTE = ("you run more often than the {n} a week I'd suggest, fine while your back stays settled, so I'll offer "
               "easy runs after rest days")
 REASON_WITH_NOTE = "{reason}; {note}."

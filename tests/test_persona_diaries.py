@@ -382,3 +382,15 @@ def test_a_run_that_hurt_4_or_5_is_not_followed_by_a_longer_one(transcripts: dic
         if ln["checkin"]["activities"] and any(a["kind"] == "run" for a in ln["checkin"]["activities"]):
             break
         assert r["run_minutes"] <= 15, (ln["text"], r["reason"])
+
+
+def test_a_cross_trainer_is_followed_not_offered_the_same_run_every_day(transcripts: dict[str, list[Line]]) -> None:
+    """kit bikes and swims every day and never runs: after she is told once that the plan follows her,
+    most answers offer her kind of session (the run named for when she wants it), not a run headline
+    on nearly every day for three weeks."""
+    recos = [r for _, r in days(transcripts["cross-trainer"])]
+    told = [r for r in recos if "over the runs I suggested" in r["reason"]]
+    assert len(told) == 1
+    later = recos[recos.index(told[0]):]
+    assert sum(r["rule"] == "follow" for r in later) >= len(later) // 2
+    assert all("when you feel like a run" in r["reason"] for r in later if r["rule"] == "follow")

@@ -141,7 +141,7 @@ def join_clauses(lead: list[str], more: str | list[str]) -> list[str]:
 
 
 _LOWER_OK = ("Your ", "You ", "This ", "There ", "Peak ", "That ", "Until ", "Leg ", "Weakness ", "Numbness ",
-             "Yesterday ")
+             "Yesterday ", "Today ")
 
 
 #: The longest reason (characters): lead clauses that do not fit are left out, so that the whole message

@@ -288,6 +288,14 @@ def decide(
     if shape_note and action in ("run", "walk_run") and not off:
         reason = M.REASON_WITH_NOTE.format(reason=reason.rstrip("."), note=shape_note)
         shape_used.append(True)
+    # 10. The user keeps choosing bike rides, swims... over the runs suggested: plan from what they do
+    # (their kind of session today), with the run named for when they want it.
+    other = _divergence(a)
+    if action in ("run", "walk_run") and not off and other in _CROSS_KINDS:
+        mins = _cross_minutes(session)
+        reason = M.REASON_FOLLOW.format(what=M.OFF_CROSS.format(mins=mins), session=phrase(session, new_prog))
+        return done(Recommendation(action="cross_train", minutes=mins, effort="easy", reason=reason, rule="follow",
+                                   nudges=(nudge,) if nudge else ()))
     if action in ("run", "walk_run") and off:
         strength = _strength_due(a, state, day) and not a.strength_nudged
         if strength:
@@ -314,6 +322,10 @@ def decide(
         effort="steady" if action == "walk" else "easy", nudges=(nudge,) if nudge else (),
         reason=reason, rule=rule,
     ))
+
+
+#: Sessions that keep aerobic fitness without running (domain.md principle 3).
+_CROSS_KINDS = frozenset({"cycle", "swim", "cross_trainer", "walk"})
 
 
 def _gentle(pain: float | None, reason: str, rule: str) -> Recommendation:
@@ -501,9 +513,24 @@ def _new_leg(t: DayRecord, recs: Sequence[DayRecord], cleared: date | None) -> b
 def _diverging(a: Analysis, prog: Progression, day: date) -> str:
     """Rule 10: a clause telling the user, once (then not for DIVERGE_TELL_DAYS), that they keep doing
     something else than suggested, and that the plan follows them; "" otherwise."""
-    t = a.today
-    if t is None or (prog.told is not None and (day - prog.told).days < th.DIVERGE_TELL_DAYS):
+    if prog.told is not None and (day - prog.told).days < th.DIVERGE_TELL_DAYS:
         return ""
+    main = _divergence(a)
+    if main is None:
+        return ""
+    if main == "run":
+        doing = M.DIVERGE_RUNNING
+    else:
+        doing = M.DIVERGE_OTHER.format(kinds=KIND_PLURAL.get(main, KIND_PLURAL["other"]))
+    return M.DIVERGE.format(doing=doing)
+
+
+def _divergence(a: Analysis) -> str | None:
+    """Rule 10: what the user keeps doing instead of the session suggested ("run": running their own
+    way; else the kind they choose over the runs), or None when they mostly follow the plan."""
+    t = a.today
+    if t is None:
+        return None
     recs = a.recs
     checks: list[bool] = []
     what: list[str] = []
@@ -512,10 +539,12 @@ def _diverging(a: Analysis, prog: Progression, day: date) -> str:
         if (r.d - prev.d).days != 1 or not prev.pa or prev.pa == "seek_care":
             break
         asked_run = prev.pa in ("run", "walk_run")
+        # A day the plan already followed them (rule ``follow``) counts while they keep at it.
+        followed = prev.pr == "follow"
         if r.ran and (not asked_run or abs(r.rl - prev.pm) > th.DIVERGE_RUN_FRACTION * max(prev.pm, 1)):
-            checks.append(True)
+            checks.append(not followed)
             what.append("run")
-        elif asked_run and r.act and not r.ran:
+        elif (asked_run or followed) and r.act and not r.ran:
             checks.append(True)
             what.append(r.k)
         else:
@@ -523,15 +552,10 @@ def _diverging(a: Analysis, prog: Progression, day: date) -> str:
         if len(checks) == th.DIVERGE_CHECKINS:
             break
     if len(checks) < th.DIVERGE_CHECKINS or sum(checks) < th.DIVERGE_MIN or not checks[0]:
-        return ""
+        return None
     # The most frequent; a tie goes to the latest (``what`` runs newest first). Not max(set(...)):
     # a set's order changes between processes, and the same diary must get the same words.
-    main = max(what, key=lambda k: (what.count(k), -what.index(k)))
-    if main == "run":
-        doing = M.DIVERGE_RUNNING
-    else:
-        doing = M.DIVERGE_OTHER.format(kinds=KIND_PLURAL.get(main, KIND_PLURAL["other"]))
-    return M.DIVERGE.format(doing=doing)
+    return max(what, key=lambda k: (what.count(k), -what.index(k)))
 
 
 def _try_progress(prog: Progression, a: Analysis, day: date) -> tuple[Progression | None, str]:
