@@ -338,7 +338,7 @@ LEAD_THANKS = "thanks for {ref}"
 LEAD_QUIET = "after a quiet day"
 TAIL_PAIN = " (your back: {pain} this morning)"
 #: Rule 10: the level follows a demonstrated run.
-ADOPT = "{ref} settled well, so the plan builds from {what}"
+ADOPT = "{ref} settled by the next morning, so the plan builds from {what}"
 ADOPT_RUN = "{target} minutes of running"
 
 #: Rule 1: red flags.
@@ -442,6 +442,7 @@ OFF_STRENGTH = "a {mins}-minute strength session ({why})"
 OFF_CROSS = "an easy {mins}-minute bike, swim, cross-trainer or walk"
 REASON_PROGRESS_OFF = "; today, {aside}, is {what}."
 REASON_WEEK_SHAPE = "{off}, so today is {what}, and your next run is {session}."
+REASON_WEEK_SHAPE_NAMED = "Today is {what}, and your next run is {session}."
 #: Rule 10: the user keeps choosing other sessions over runs; the plan follows them.
 REASON_FOLLOW = "Today is {what}, and when you feel like a run, start with {session}."
 SHAPE_NOTE = ("you run more often than the {n} a week I'd suggest, fine while your back stays settled, so I'll offer "

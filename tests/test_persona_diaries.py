@@ -394,3 +394,19 @@ def test_a_cross_trainer_is_followed_not_offered_the_same_run_every_day(transcri
     later = recos[recos.index(told[0]):]
     assert sum(r["rule"] == "follow" for r in later) >= len(later) // 2
     assert all("when you feel like a run" in r["reason"] for r in later if r["rule"] == "follow")
+
+
+def test_yesterdays_run_is_named_once_in_a_reason(transcripts: dict[str, list[Line]]) -> None:
+    """'Yesterday's 42-minute run was 29% over ...; you ran 42 minutes yesterday, so ...' said the same run
+    twice: one sentence names it once."""
+    for name, lines in transcripts.items():
+        for _, r in days(lines):
+            named = len(re.findall(r"[Yy]esterday's \d+-minute run|[Yy]ou ran \d+ minutes yesterday", r["reason"]))
+            assert named <= 1, (name, r["reason"])
+
+
+def test_only_a_said_rest_day_is_called_quiet(transcripts: dict[str, list[Line]]) -> None:
+    """'3' or 'fine' alone says nothing of what lou did: no 'After a quiet day' for it."""
+    for ln, r in days(transcripts["terse-replies"]):
+        if not ln["checkin"]["activities"] and not ln["checkin"]["rested"]:
+            assert "quiet day" not in r["reason"], (ln["text"], r["reason"])

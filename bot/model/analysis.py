@@ -58,7 +58,7 @@ class Analysis:
         for r in recs:
             # Unpacking once is much cheaper than a dozen attribute lookups per record.
             (rd, p, b, _k, _m, rl, rt, ran, w20, _act, stren, _pk, _hard, _leg, flags, _lp, _ls, _pf, _wo, cl,
-             am, _km, _kmm, _ov, _pa, pr, pt, pn, _pm, _ws) = r
+             am, _km, _kmm, _ov, _pa, pr, pt, pn, _pm, _ws, _rs) = r
             age = dord - rd.toordinal()
             # Rule 2: what counts since the last "a professional checked me" (that day included).
             if cl:

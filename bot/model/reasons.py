@@ -124,7 +124,7 @@ def noted(a: Analysis, day: date, reason: str) -> tuple[str, str]:
     ran = M.OFF_RAN.format(n=num_text(round(t.rl)))  # "You ran 20 minutes yesterday" says it already
     if t.k and session_ref(t, day) not in reason and ran not in reason and lowered(ran) not in reason:
         lead = M.LEAD_THANKS.format(ref=session_ref(t, day))
-    elif not t.k and M.AGO_YESTERDAY not in reason:
+    elif not t.k and t.rs and M.AGO_YESTERDAY not in reason:
         lead = M.LEAD_QUIET
     if t.p is not None and pain_text(t.p) not in reason:
         tail = M.TAIL_PAIN.format(pain=pain_text(t.p))

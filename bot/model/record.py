@@ -70,7 +70,7 @@ def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
         rl=rl, rt=rt, ran=ran, w20=w20, act=active >= th.INACTIVE_MINUTES, st=st, pk=peak, hard=hard,
         leg=ci.has_leg_symptoms, flags=flags,
         lp=clean(ci.leg_pain, th.PAIN_MIN, th.PAIN_MAX), ls=tuple(dict.fromkeys(ci.leg_symptoms)),
-        pf=tuple(dict.fromkeys(ci.possible_flags)), wo=bool(ci.worried), ws=bool(ci.worse), cl=bool(ci.cleared),
+        pf=tuple(dict.fromkeys(ci.possible_flags)), wo=bool(ci.worried), ws=bool(ci.worse), rs=bool(ci.rested), cl=bool(ci.cleared),
         am=min(active, th.MAX_ACTIVITY_MINUTES), km=km_t, kmm=km_m, ov=over,
     )
 

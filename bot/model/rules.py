@@ -164,12 +164,8 @@ def decide(
     def done(rec: Recommendation, trigger: str = "") -> tuple[Recommendation, Progression, Meta]:
         final = new_prog
         if rec.action != "seek_care":
-            # "You ran 22 minutes yesterday ... your next run is 22 minutes" already says what the
-            # adopted run would: one sentence names yesterday's run once.
-            said = [c for c in lead if not (c == adopt_words and shown is t and t is not None
-                                            and rec.reason.startswith(M.OFF_RAN.format(n=num_text(round(t.rl)))))]
-            first, tail = noted(a, day, " ".join([*said, rec.reason]))
-            reason, kept = fit_lead([*said, first], rec.reason, tail)
+            first, tail = noted(a, day, " ".join([*lead, rec.reason]))
+            reason, kept = fit_lead([*lead, first], rec.reason, tail)
             rec = replace(rec, reason=reason)
             if told and told in kept:  # told once: only when it was said
                 final = replace(final, told=day)
@@ -307,7 +303,10 @@ def decide(
             reason = reason.rstrip(".") + M.REASON_PROGRESS_OFF.format(aside=aside, what=off_words)
         else:
             rule = "week_shape"
-            reason = M.REASON_WEEK_SHAPE.format(off=off, what=off_words, session=phrase(session, new_prog))
+            # Yesterday's run named already (over 110%, or the level following it): named once.
+            named = t is not None and t.ran and ((t.ov > 0 and t.rl > 0) or (bool(adopt_words) and shown is t))
+            template = M.REASON_WEEK_SHAPE_NAMED if named and aside == M.OFF_RAN_ASIDE else M.REASON_WEEK_SHAPE
+            reason = template.format(off=off, what=off_words, session=phrase(session, new_prog))
         if strength:
             return done(Recommendation(action="strength", minutes=th.STRENGTH_MINUTES, nudges=("add_strength",),
                                        reason=reason, rule=rule))
