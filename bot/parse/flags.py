@@ -447,7 +447,8 @@ _LEG_SYMPTOM_RULES: tuple[_Rule, ...] = (
     # that mentions walking: weakness on one side is a nerve sign (domain.md rule 2).
     _r("one_leg_weakness", r"\b(?:left|right|one)\s+(?:leg|foot|ankle)\s+(?:(?:is|feels|has\s+gone|has\s+been|seems"
                            r"|a\s+bit|quite|really|very|so|getting|gone|still)\s+){1,3}(?P<s>weak\w*|floppy)\b"
-                           r"(?![^.;!?]{0,40}\b(?:during|on\s+the|at\s+the\s+end|after\s+(?:the|my|a)|by\s+the\s+end|towards))"),
+                           r"(?![^.;!?]{0,40}\b(?:during|on\s+the\s+(?:run|hills?|last|way|track|treadmill|climb)|at\s+the"
+                           r"\s+end|after\s+(?:the|my|a)\s+(?:run|race|session|walk|ride|long|[0-9])|by\s+the\s+end|towards))"),
 )
 
 #: A low-energy slip, trip or fall: one yes/no question first (domain.md rule 1, graded triage).
