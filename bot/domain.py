@@ -77,6 +77,8 @@ class Activity:
     intervals: Intervals | None = None
     #: Rate of perceived exertion 0-10, when the user gave one.
     rpe: float | None = None
+    #: The distance was given in miles: a hint for saying it back, not stored (``km`` holds the distance).
+    miles: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +128,9 @@ class CheckIn:
     possible_flags: tuple[str, ...] = ()
     #: The user says they are worried, scared or struggling to cope (domain.md rule 2).
     worried: bool = False
+    #: The user says their back is getting worse over time or not getting better ("worse not better",
+    #: "hurts more each week"): NHS "see a GP if it is getting worse" (domain.md rule 2, not improving).
+    worse: bool = False
     #: The user says a professional has checked them ("GP checked me, all clear").
     cleared: bool = False
     #: An explicit correction of the day's earlier message ("actually", "I meant"): its activities
@@ -149,7 +154,7 @@ class CheckIn:
         """Whether the text gave anything a check-in can record."""
         return bool(
             self.pain is not None or self.rested or self.activities or self.red_flags
-            or self.has_leg_symptoms or self.possible_flags or self.worried or self.cleared
+            or self.has_leg_symptoms or self.possible_flags or self.worried or self.worse or self.cleared
             or self.same_as is not None
         )
 

@@ -259,6 +259,253 @@ TEAM_SCHEDULE_KEPT = " Those are your team's times."
 TEAM_DEFAULTS_GIVEN = " You start with the team's time; change it in private with /settings."
 
 
+# --- what was understood (bot/conversation/understood.py): the "Got it:" line's parts ---------------
+UNDERSTOOD_BACK = "back {n}/10"
+UNDERSTOOD_LEG = "leg {n}/10"
+UNDERSTOOD_LEG_SYMPTOMS = {"leg_pain": "pain into your leg", "below_knee": "symptoms below the knee",
+                           "pins_and_needles": "pins and needles", "numb_patch": "a numb patch",
+                           "one_leg_weakness": "a weak leg"}
+UNDERSTOOD_POSSIBLE = {"minor_fall": "a fall", "saddle_numbness_context": "numbness after sitting or riding",
+                       "tingling_context": "tingling"}
+UNDERSTOOD_REST = "a rest day"
+UNDERSTOOD_WORRIED = "you're worried about your back"
+UNDERSTOOD_WORSE = "it's getting worse"
+UNDERSTOOD_CLEARED = "a professional has checked you"
+UNDERSTOOD_INTERVALS = "walk/run ({run} run, {walk} walk x{repeats})"
+UNDERSTOOD_MINUTES_KM = "{minutes} min {name} ({km})"
+UNDERSTOOD_MINUTES = "{minutes} min {name}"
+UNDERSTOOD_KM = "{km} {name}"
+UNDERSTOOD_KM_UNIT = "{n} km"
+UNDERSTOOD_MILE = "{n} mile"
+UNDERSTOOD_MILES = "{n} miles"
+UNDERSTOOD_EFFORT = ", {effort}"
+UNDERSTOOD_DURING = ", pain {n} during"
+UNDERSTOOD_SEP = ", "
+PAIN_NOTED = "Thanks, noted."
+
+# --- settings and progress words (bot/conversation) ------------------------------------------------
+DAYS_EVERY = "every day"
+DAYS_WEEKDAYS = "weekdays"
+SAVED_EXPERIENCE = "experience: {v}"
+SAVED_COMFORTABLE = "comfortable run: {v} min"
+SAVED_TIMEZONE = "time zone {v}"
+SAVED_CHECKIN_TIME = "check-in at {v}"
+SAVED_DAYS = "days: {v}"
+SAVED_REMINDERS_ON = "reminders on"
+SAVED_REMINDERS_OFF = "reminders off"
+REMINDER_CHOICES = (SAVED_REMINDERS_ON, SAVED_REMINDERS_OFF)
+SETTINGS_MINUTES = "{n} min"
+SETTINGS_NOT_SET = "not set"
+SETTINGS_ON = "on"
+SETTINGS_OFF = "off"
+SETTINGS_PAUSED = ", paused until {until}"
+STAGE_WALKING = "walking stage"
+STAGE_WALK_RUN = "walk/run stage {n}"
+STAGE_CONTINUOUS = "continuous running"
+
+
+# --- reasons (bot/model) ---------------------------------------------------------------------------
+# The one-sentence reason that goes with each session, in pieces the model (bot/model/rules.py and
+# reasons.py) chooses and fills with str.format; the rule that picks each is named above it. ``{{s}}``
+# comes out as ``{s}``: the session (REASON_SESSION_*), filled in last. Clauses without a capital
+# are joined into one sentence with "; " (reasons.with_lead).
+
+#: Names of the weekdays and kinds of session, as they appear in reasons and the "Got it" line.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+KIND_NAME = {"run": "run", "walk_run": "walk/run", "walk": "walk", "cycle": "bike ride", "swim": "swim",
+             "cross_trainer": "cross-trainer session", "strength": "strength session", "other": "session"}
+KIND_PLURAL = {"walk": "walks", "walk_run": "walk/runs", "cycle": "bike rides", "swim": "swims",
+               "cross_trainer": "cross-trainer sessions", "strength": "strength sessions", "other": "other sessions"}
+A_WARNING_SYMPTOM = "a warning symptom"
+
+#: Small words: a pain score, a day's age, minutes.
+PAIN_SCORE = "{n}/10"
+AGO_TODAY = "today"
+AGO_YESTERDAY = "yesterday"
+AGO_DAYS = "{n} days ago"
+MINUTES_ONE = "{n} minute"
+MINUTES_MANY = "{n} minutes"
+
+#: The session named in a reason.
+REASON_SESSION_WALK = "a {minutes}-minute brisk walk"
+REASON_SESSION_RUN = "{run_minutes} minutes of easy running"
+REASON_SESSION_WALK_RUN = "{label}'s walk/run ({minutes} minutes, {run_minutes} of them running)"
+WALK_RUN_LABEL = "walk/run"
+#: A session the user reported, by when: within a week by weekday, older by its age.
+SESSION_SIZE = "{n}-minute "
+SESSION_YESTERDAY = "yesterday's {size}{kind}"
+SESSION_WEEKDAY = "{weekday}'s {size}{kind}"
+SESSION_DAYS_AGO = "your {size}{kind} {age} days ago"
+SESSION_FALLBACK = "session"
+
+#: Rule 6 start: the first session of the plan.
+REASON_START_NEW = "You are new to running, so start with {s}, the first step of the walk/run plan."
+REASON_START_UNKNOWN = "You did not say how long you can run comfortably, so start gently with {s}."
+REASON_START_SAID = "You said you can run {minutes} comfortably, so start with {{s}}."
+#: Rule 6 progress.
+REASON_PROGRESS = ("Your back settled after your last {n} {kinds} (the latest {ref}) with peak pain {safe} or less, "
+                   "so you step up to {what}.")
+PROGRESS_WALKS = "walks"
+PROGRESS_RUNS = "runs"
+#: Rule 3 regress (and rule 4's cross-training wording).
+TODAY_CROSS = "today is an easy {mins}-minute bike, swim, cross-trainer or walk"
+TODAY_GENTLE = ("with your back at {pain} today is gentle movement only: a short easy walk and some mobility, "
+                "{max} minutes at most")
+REASON_REGRESS_PEAK = "Peak pain was {pk} during {ref}, so {today}"
+REASON_REGRESS_MORNINGS = ("Your morning pain was {rise} or more points above your usual on {n} mornings this week "
+                           "({pain} today), so {today}")
+REASON_REGRESS_TREND = "Your average morning pain has risen {weeks} weeks running ({shown}), so {today}"
+CUT_RUN = ", and running drops to {target} minutes next time"
+CUT_STAGE = ", and the plan steps back to {stage}"
+#: Rule 7 keep moving.
+REASON_KEEP_MOVING_FIRM = ("That is {days} days with little movement, and rest tends to make back pain worse, so today "
+                           "is {what}, or at least a {walk} minute walk.")
+REASON_KEEP_MOVING = "You have had {days} quiet days, so get moving again with {what}; even a {walk} minute walk helps."
+#: Rule 10: a run over 110% of the 30-day longest, named.
+ACK_OVERREACH = ("yesterday's {run}-minute run was {pct}% over your {days}-day longest ({longest} min), more than "
+                 "the safe {cap}, so no step up this week")
+#: What the reason does not say of today's check-in: a thanks, a quiet day, this morning's pain.
+LEAD_THANKS = "thanks for {ref}"
+LEAD_QUIET = "after a quiet day"
+TAIL_PAIN = " (your back: {pain} this morning)"
+#: Rule 10: the level follows a demonstrated run.
+ADOPT = "{ref} settled by the next morning, so the plan builds from {what}"
+ADOPT_RUN = "{target} minutes of running"
+
+#: Rule 1: red flags.
+REASON_RED_FLAG_EMERGENCY = "You reported {words}, which needs urgent checking."
+REASON_RED_FLAG_SAME_DAY = "You reported {words}, which a doctor should check today."
+#: Rule 2: refer. ``walk`` is REFER_WALK, then each opening; then the reminders while it lasts.
+REFER_WALK = "keep to an easy {mins}-minute walk for now, no running"
+REFER_RED_FLAG_FOLLOWUP = "You reported warning symptoms on {weekday}, so until a professional has checked you, {walk}"
+REFER_SOON_FLAG = ("You mentioned {words}, which a GP should check in the next few days, so please book an "
+                   "appointment, and {walk}")
+REFER_LEG = "{leg} is worth getting checked by a GP or physio soon, so {walk} while it lasts"
+REFER_WORRIED = ("You said you are worried about your back, and the NHS advice then is to see a GP, so please book "
+                 "an appointment, and {walk}")
+REFER_SAYS_WORSE = ("You said your back is getting worse, and the NHS advice then is to see a GP or physio, so please "
+                    "book an appointment, and {walk}")
+REFER_NOT_IMPROVING = "{why}, so it is worth seeing a GP or physio; {walk}"
+REFER_INACTIVE_PAIN = ("You have had {days} days with little movement and your back is at {pain}: rest tends to make "
+                       "back pain worse, so take a gentle {walk} minute walk today and ask a GP or physio about the pain")
+REFER_REMINDER_OPENING = "{why}, {walk}"
+REFER_REMINDERS = {
+    "red_flag_followup": "You reported warning symptoms this week, so until a professional has checked you",
+    "soon_flag": "Until a GP has checked what you mentioned",
+    "leg": "Until your leg symptoms have settled or a GP or physio has checked them",
+    "worried": "Until you have seen a GP about your worries",
+    "says_worse": "Until a GP or physio has checked why your back is getting worse",
+    "high_pain": "Until a GP or physio has checked why your back is not improving",
+    "persistent_pain": "Until a GP or physio has checked why your back is not improving",
+    "worse_less_load": "Until a GP or physio has checked why your back is not improving",
+    "no_improvement": "Until a GP or physio has checked why your back is not improving",
+}
+REFER_REMINDER_DEFAULT = "Until a GP or physio has checked your back"
+#: Rule 2, "not improving", in domain.md's numbers.
+NOT_IMPROVING_HIGH = "Your back has been {pain} or more on {n} of the last {days} days"
+NOT_IMPROVING_PERSISTENT = "Your back has been {pain} or more on {n} of the last {days} days"
+NOT_IMPROVING_WORSE_LESS_LOAD = "Your average morning pain has risen {weeks} weeks running ({shown}) while you did less"
+NOT_IMPROVING_FLAT = "Your morning pain has not improved over {weeks} weeks ({first}/10 then, {last}/10 now)"
+#: Rule 2, leg symptoms: how they are named (the strongest first).
+LEG_WEAKNESS = "Weakness in one leg"
+LEG_PAIN = "Leg pain of {pain}"
+LEG_NUMB = "Numbness in your leg"
+LEG_LASTING = "Leg symptoms lasting more than a few days"
+REASON_LEG_CHECKED = ("{leg} means no running while it lasts, even once checked, so today is an easy {mins}-minute walk"
+                      "{cut}.")
+REASON_POSSIBLE_FLAG = ("Until you have answered my question about what you mentioned, keep to an easy {mins}-minute "
+                        "walk today and no running{cut}.")
+#: Rule 4: severe pain, a bad morning.
+REASON_SEVERE = ("Your back is at {pain} this morning, so today is gentle movement only: a short easy walk and some "
+                 "mobility, {max} minutes at most in all.")
+CROSS_WHY_PAIN = "Your back is at {pain} this morning"
+CROSS_WHY_RISE = "Your back is at {pain} this morning, {rise} points above your usual {base}"
+REASON_CROSS = "{why}, so today is an easy {mins}-minute bike, swim, cross-trainer or walk instead of running."
+#: Rules 5/6: hold (each ends with the session, ``{{s}}``).
+REASON_READY_AFTER_CHECKIN = ("Your back settled after {ref}, so today is {{s}}, and after your check-in we can look at "
+                              "stepping up.")
+REASON_RUN_MAX = ("You are at {run} minutes, the longest single run this plan builds to, so keep {{s}} and build "
+                  "intensity with a coach if you want more.")
+REASON_SESSION_CAP = ("Your longest run in the last {days} days was {longest} minutes and a run should not be more "
+                      "than {cap} longer, so keep to {{s}}.")
+REASON_WEEKLY_CAP = ("You ran {total} minutes over {runs} this past week and weekly running should rise by no more "
+                     "than {cap}, so keep to {{s}}.")
+RUNS_ONE = "{n} run"
+RUNS_MANY = "{n} runs"
+REASON_NO_RECENT_RUN = "There is no run in the last week to build on, so keep to {s}."
+REASON_OVERREACH_HOLD = ("{ref} was more than {cap} over your {days}-day longest, so no step up this week: keep to "
+                         "{{s}}.")
+SETTLED_BY_MORNING = "settled by the next morning"
+NOT_SETTLED_BY_MORNING = "had not fully settled by the next morning"
+REASON_HOLD_PEAK = "Peak pain was {pk} during {ref} and {settled}, so keep to {{s}}."
+REASON_HOLD_HARD = "{ref} felt hard, so keep to {{s}} at an easy pace."
+REASON_HOLD_NOT_SETTLED = "Your back had not settled back to its usual level after {ref}, so keep to {{s}}."
+REASON_HOLD_NO_PEAK = ("You did not give a peak pain for {ref} and your back is at {pain} the morning after, so keep "
+                       "to {{s}}.")
+REASON_HOLD_ABOVE_USUAL = ("Your back is at {pain} this morning, above your usual {base}, so keep to {{s}} rather than "
+                           "step up.")
+REASON_FIRST_TO_COME = "Your first run at this level is still to come: {s}, when you feel ready."
+REASON_FIRST_SESSION = "This is the first session at this level, so do {s}."
+REASON_MORE_SETTLED = ("Your back settled after {ref}; {more} more settled session{plural} at this level before "
+                       "stepping up, so today is {{s}}.")
+REASON_NEXT_IN_WEEK = "Your back settled after {ref}, so today is {{s}}, the next run of this week of the plan."
+REASON_WEEKLY_STEP = ("Your back settled after {ref}, but {when} {ago} and steps come at most once a week, so keep to "
+                      "{{s}}.")
+LEVEL_STARTED = "this level started"
+STEPPED_UP = "you stepped up"
+#: Rules 5/6/10: capped at what a worsening user managed lately.
+RECENT_ABOVE_USUAL = "Your back is at {pain} this morning, above your usual {base}"
+RECENT_CREEPING = "Your back has been creeping up this week"
+REASON_RECENT_CAP = "{why}, so no more running than {ref}: keep to {{s}}."
+REASON_HOLD_PEAK_CAP = "Peak pain was {pk} during {ref}, so no more running than that: keep to {{s}}."
+#: Rule 10 after a break from running (bot/thresholds.py RETURN_*).
+REASON_BREAK = "Your last logged run was {days} days ago, so start back gently with {{s}}."
+REASON_BACK_FROM_BREAK = "You are back from a break, so build up gently from {ref}: {{s}}."
+#: Rule 9: week shape (no run the day after a run, about 3 runs a week).
+OFF_RAN = "You ran {minutes} yesterday"
+OFF_RAN_UNTIMED = "You ran yesterday"
+OFF_RAN_ASIDE = "the day after a run"
+OFF_PLANNED = "Yesterday was a planned run day"
+OFF_PLANNED_ASIDE = "the day after a planned run"
+OFF_RUNS = "You have done {n} runs in the last {days} days"
+OFF_RUNS_ASIDE = "after {n} runs in {days} days"
+OFF_STRENGTH = "a {mins}-minute strength session ({why})"
+OFF_CROSS = "an easy {mins}-minute bike, swim, cross-trainer or walk"
+REASON_PROGRESS_OFF = "; today, {aside}, is {what}."
+REASON_WEEK_SHAPE = "{off}, so today is {what}, and your next run is {session}."
+REASON_WEEK_SHAPE_NAMED = "Today is {what}, and your next run is {session}."
+#: Rule 10: the user keeps choosing other sessions over runs; the plan follows them.
+REASON_FOLLOW = "Today is {what}, and when you feel like a run, start with {session}."
+SHAPE_NOTE = ("you run more often than the {n} a week I'd suggest, fine while your back stays settled, so I'll offer "
+              "easy runs after rest days")
+REASON_WITH_NOTE = "{reason}; {note}."
+#: Rule 8: strength.
+STRENGTH_AIM = "{n} a week help your back"
+STRENGTH_NONE = "none logged yet, and {aim}"
+STRENGTH_GAP = "the last was {gap} days ago, and {aim}"
+#: Rule 10: the user keeps doing something else, said once.
+DIVERGE_RUNNING = "running your own way"
+DIVERGE_OTHER = "choosing {kinds} over the runs I suggested"
+DIVERGE = "you have mostly been {doing}, which is fine: I'll plan from what you do"
+
+
+# --- the team's weekly digest (bot/teams/digest.py) ----------------------------------------------
+DIGEST_SPAN = "{start:%a %d %b} - {end:%a %d %b}"
+DIGEST_TITLE = "{title}: "
+DIGEST_SO_FAR = "this week so far ({span})"
+DIGEST_WEEK = "week of {span}"
+DIGEST_TOTALS = "{n} of {members} members checked in: {sessions}, {minutes} in all."
+DIGEST_MEMBER = "- {name}: {parts}"
+DIGEST_MINUTES = "{n} min"
+DIGEST_RUNNING = " ({n} running)"
+DIGEST_STREAK = "{n}-day streak"
+DIGEST_PAIN = "morning pain {pain:.1f}/10"
+MEMBERS_ONE, MEMBERS_MANY = "{n} member", "{n} members"
+DIGEST_KIND_LINE = "{kind} {n} ({minutes} min)"
+SESSIONS_ONE, SESSIONS_MANY = "{n} session", "{n} sessions"
+CHECKINS_ONE, CHECKINS_MANY = "{n} check-in", "{n} check-ins"
+
+
 def _duration(minutes: int) -> str:
     return f"{minutes}-minute"
 

@@ -158,6 +158,13 @@ SEED_MAX_RUN_MINUTES = 60
 #: weekly mean pain rising, a hold or step suggests no more running than the user logged lately: the latest run (or the longest settled one,
 #: if shorter) in this many days. **design**
 RECENT_RUN_DAYS = 14
+#: Rule 10 after a break from running (**design**, a clinician may tune): a user who ran before and then
+#: logged no run for this many days starts back at RETURN_FRACTION of the planned run (at least
+#: RETURN_MIN_MINUTES), and for RECENT_RUN_DAYS after the first run back at most one rule-6 step above
+#: the longest run since the break (deconditioning after 2+ weeks off; the plan follows what they do).
+RETURN_GAP_DAYS = 14
+RETURN_FRACTION = 0.5
+RETURN_MIN_MINUTES = 10
 
 # --- rule 10: what was done, not what was planned ---------------------------------------------------
 
@@ -211,6 +218,9 @@ UNKNOWN_ACTIVITY_MINUTES = 10.0
 KEEP_MOVING_DAYS = 2
 #: Firmer nudge, with the reason, after this many (domain.md).
 KEEP_MOVING_FIRM_DAYS = 3
+#: Days without any check-in after which the days before no longer count as inactive: silence is
+#: unknown, not rest (**design**; the scheduler's silence rules handle the silence itself).
+SILENT_GAP_DAYS = 3
 #: With the firm nudge, refer when morning pain is at least this ("referral if pain is why"). **design**
 KEEP_MOVING_REFER_PAIN = 5.0
 #: The walk suggested (domain.md: a 10-20 minute walk) ...

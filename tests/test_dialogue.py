@@ -9,7 +9,7 @@ import pytest
 from bot import messages as M
 from bot import teams as groups
 from bot.conversation import Coach
-from bot.store import repo
+from bot.store import repo, users
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -250,7 +250,8 @@ async def test_export_is_complete_and_delete_erases_everything(people, clock) ->
     await ola.says("yes, delete everything")
     assert ola.reply == M.DELETED
     async with ola.coach.store.session() as s:
-        assert await repo.count_rows_for(s, uid, ola.key) == 0
+        assert set((await repo.count_user_rows(s, uid, ola.key)).values()) == {0}
+        assert await users.load(s, ola.key) is None
     await ola.says("hello again")  # a new start
     assert "not medical advice" in ola.reply
 

@@ -221,8 +221,8 @@ def test_no_session_older_than_a_week_is_called_by_weekday_or_last() -> None:
     r13 = DayRecord(d=day(0), k="run", m=20)
     assert session_ref(r13, day(13)) == "your 20-minute run 14 days ago"
     assert session_ref(r13, day(5)) == "Sunday's 20-minute run"
-    st, _ = feed(RET20, [ci(2), ci(2, run(20, 1))] + [ci(2, cycle())] * 12)
-    r = recommend(st, RET20, day(13))
+    st, _ = feed(RET20, [ci(2), ci(2, run(20, 1))] + [ci(2, cycle())] * 11)
+    r = recommend(st, RET20, day(13))  # before the day's check-in
     assert "days ago" in r.reason and not re.search(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)'s",
                                                     r.reason)
 

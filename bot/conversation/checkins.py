@@ -26,6 +26,9 @@ DISCLAIMER_EVERY = timedelta(days=7)
 NIGHT_ENDS = time(4, 0)
 #: A safety screen question follows a check-in with pain this high or pain into a leg.
 SCREEN_PAIN = 7
+#: Asked at most this often (**design**): the leg or pain that prompts it often lasts for weeks, the
+#: weekly safety note names the same signs, and a full referral (new or changed symptoms) asks again.
+SCREEN_EVERY = timedelta(days=7)
 
 
 def checkin_date(ctx: Context) -> date:
@@ -92,9 +95,17 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None, *, announce
     elif merged.pain is None:
         turn.say(M.ASK_PAIN, M.PAIN_CHOICES)
         ctx.ask(State.ASK_PAIN, day)
-    elif (merged.has_leg_symptoms or (merged.pain or 0) >= SCREEN_PAIN) and u.screened_on != day:
+    elif (merged.has_leg_symptoms or (merged.pain or 0) >= SCREEN_PAIN) and _screen_due(u.screened_on, day, reco):
         turn.say(M.SCREEN_QUESTION, M.YES_NO)
         ctx.ask(State.SCREEN, day)
+        u.screened_on = day  # asked: an unanswered question is not asked again tomorrow
+
+
+def _screen_due(last: date | None, day: date, reco: Recommendation) -> bool:
+    """The safety screen: first time, a week on, or with a full referral's advice (not its reminder)."""
+    if last is None or day - last >= SCREEN_EVERY or last > day:
+        return True
+    return last != day and reco.refer and reco.rule == "refer"
 
 
 def reco_message(ctx: Context, reco: Recommendation, day: date, lead: list[str] | None = None) -> Outgoing:
@@ -160,7 +171,7 @@ async def pain_answer(ctx: Context) -> bool:
     if ctx.state is State.CONFIRM_PAIN and ctx.msg.yes_no is True:
         ctx.ask(None)
         await ctx.keep("pain_confirmed")
-        ctx.turn.say("Thanks, noted.")
+        ctx.turn.say(M.PAIN_NOTED)
         return True
     return False
 
@@ -231,7 +242,7 @@ async def offer_same(ctx: Context, ci: CheckIn) -> None:
     else the message said (a pain score) is recorded now."""
     day = checkin_date(ctx)
     session = await _session_to_copy(ctx, ci.same_as or "yesterday", day)
-    if ci.pain is not None or ci.red_flags or ci.has_leg_symptoms or ci.worried or ci.cleared:
+    if ci.pain is not None or ci.red_flags or ci.has_leg_symptoms or ci.worried or ci.worse or ci.cleared:
         await record(ctx, replace(ci, same_as=None), day)
     else:
         await ctx.keep("same_as")
@@ -301,6 +312,7 @@ def merge_checkins(old: CheckIn, new: CheckIn) -> CheckIn:
         leg_symptoms=tuple(dict.fromkeys(old.leg_symptoms + new.leg_symptoms)),
         possible_flags=tuple(dict.fromkeys(old.possible_flags + new.possible_flags)),
         worried=new.worried,
+        worse=new.worse,
         cleared=new.cleared,
         correction=new.correction,
         same_as=new.same_as,

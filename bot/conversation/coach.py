@@ -206,7 +206,7 @@ class Coach:
 
         async def work(s: AsyncSession) -> dict[str, int] | None:
             u = await users.load(s, key)
-            return None if u is None else await repo.count_user_rows(s, u)
+            return None if u is None or u.id is None else await repo.count_user_rows(s, u.id, u.key)
 
         return await self.store.run(work)
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import messages as M
 from bot import model_state
 from bot.config import Settings
 from bot.conversation.state import State, state_of
@@ -37,9 +38,9 @@ def local_date(u: UserRecord, now: datetime) -> date:
 
 def days_label(days: tuple[str, ...] | list[str]) -> str:
     if tuple(days) == DAYS:
-        return "every day"
+        return M.DAYS_EVERY
     if tuple(days) == DAYS[:5]:
-        return "weekdays"
+        return M.DAYS_WEEKDAYS
     return ", ".join(days)
 
 

@@ -68,8 +68,8 @@ def progress_text(rows: list[tuple[CheckInRow, list[ActivityRow]]], start: date,
 def _stage_label(stage: Any) -> str:
     if isinstance(stage, int):
         if stage == 0:
-            return "walking stage"
+            return M.STAGE_WALKING
         if stage < 10:
-            return f"walk/run stage {stage}"
-        return "continuous running"
+            return M.STAGE_WALK_RUN.format(n=stage)
+        return M.STAGE_CONTINUOUS
     return str(stage) if stage is not None else "-"

@@ -56,20 +56,20 @@ def _set(name: str, say: Callable[[Any], str]) -> Callable[[UserRecord, Any], st
 
 def _set_days(u: UserRecord, days: tuple[str, ...]) -> str:
     u.days = ",".join(days)
-    return f"days: {days_label(days)}"
+    return M.SAVED_DAYS.format(v=days_label(days))
 
 
 QUESTIONS: dict[str, Question] = {q.name: q for q in (
     Question("experience", lambda _: (M.ASK_EXPERIENCE, M.EXPERIENCE_CHOICES), answers.parse_experience,
-             _set("experience", lambda v: f"experience: {v}"), seeds_model=True),
+             _set("experience", lambda v: M.SAVED_EXPERIENCE.format(v=v)), seeds_model=True),
     Question("comfortable", lambda _: (M.ASK_COMFORTABLE, M.COMFORTABLE_CHOICES), answers.parse_minutes_answer,
-             _set("comfortable_run_minutes", lambda v: f"comfortable run: {v} min"), seeds_model=True),
-    Question("timezone", _ask_timezone, answers.parse_timezone, _set("timezone", lambda v: f"time zone {v}")),
+             _set("comfortable_run_minutes", lambda v: M.SAVED_COMFORTABLE.format(v=v)), seeds_model=True),
+    Question("timezone", _ask_timezone, answers.parse_timezone, _set("timezone", lambda v: M.SAVED_TIMEZONE.format(v=v))),
     Question("checkin_time", lambda _: (M.ASK_CHECKIN_TIME, M.CHECKIN_TIME_CHOICES), answers.parse_time,
-             _set("checkin_time", lambda v: f"check-in at {v}")),
+             _set("checkin_time", lambda v: M.SAVED_CHECKIN_TIME.format(v=v))),
     Question("days", lambda _: (M.ASK_DAYS, M.DAYS_CHOICES), answers.parse_days, _set_days),
-    Question("reminders", lambda _: (M.NOT_UNDERSTOOD["reminders"], ("reminders on", "reminders off")),
-             _read_reminders, _set("reminders", lambda v: "reminders " + ("on" if v else "off"))),
+    Question("reminders", lambda _: (M.NOT_UNDERSTOOD["reminders"], M.REMINDER_CHOICES),
+             _read_reminders, _set("reminders", lambda v: M.SAVED_REMINDERS_ON if v else M.SAVED_REMINDERS_OFF)),
 )}
 
 

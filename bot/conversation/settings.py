@@ -22,12 +22,13 @@ _LABELS = sorted(_TARGETS, key=len, reverse=True)
 def show(ctx: Context) -> None:
     u = ctx.user
     ctx.ask(State.SETTINGS)
-    paused = f", paused until {u.paused_until}" if u.paused_until else ""
+    paused = M.SETTINGS_PAUSED.format(until=u.paused_until) if u.paused_until else ""
     ctx.turn.say(M.SETTINGS.format(
         timezone=u.timezone, checkin_time=u.checkin_time, days=M.days_words(u.days.split(",")),
         experience=u.experience,
-        comfortable=f"{u.comfortable_run_minutes} min" if u.comfortable_run_minutes is not None else "not set",
-        reminders="on" if u.reminders else "off", paused=paused,
+        comfortable=(M.SETTINGS_MINUTES.format(n=u.comfortable_run_minutes) if u.comfortable_run_minutes is not None
+                     else M.SETTINGS_NOT_SET),
+        reminders=M.SETTINGS_ON if u.reminders else M.SETTINGS_OFF, paused=paused,
     ), M.SETTINGS_CHOICES)
 
 

@@ -10,7 +10,7 @@ from bot.model.record import baseline_of
 from bot.model.state import DayRecord, Progression
 
 #: Referral triggers that keep a referral in force (rule 2). The red-flag follow-up has its own week.
-REFER_CODES = frozenset({"soon_flag", "leg", "worried", "high_pain", "persistent_pain", "worse_less_load",
+REFER_CODES = frozenset({"soon_flag", "leg", "worried", "says_worse", "high_pain", "persistent_pain", "worse_less_load",
                          "no_improvement"})
 
 # --- analysis of the window ------------------------------------------------------------------------
@@ -40,7 +40,6 @@ class Analysis:
         longest30 = week_run_total = 0.0
         week_runs = runs_6d = strength_7 = high_mornings = 0
         last_strength: date | None = None
-        last_active: date | None = None
         flag_day: date | None = None
         strength_nudged = False
         load_since_cut = prog.last_cut is None
@@ -58,8 +57,8 @@ class Analysis:
         full: DayRecord | None = None
         for r in recs:
             # Unpacking once is much cheaper than a dozen attribute lookups per record.
-            (rd, p, b, _k, _m, rl, rt, ran, w20, act, stren, _pk, _hard, _leg, flags, _lp, _ls, _pf, _wo, cl,
-             am, _km, _kmm, _ov, _pa, pr, pt, pn, _pm) = r
+            (rd, p, b, _k, _m, rl, rt, ran, w20, _act, stren, _pk, _hard, _leg, flags, _lp, _ls, _pf, _wo, cl,
+             am, _km, _kmm, _ov, _pa, pr, pt, pn, _pm, _ws, _rs) = r
             age = dord - rd.toordinal()
             # Rule 2: what counts since the last "a professional checked me" (that day included).
             if cl:
@@ -98,8 +97,6 @@ class Analysis:
                 last_strength = rd
                 if age < wd:
                     strength_7 += 1
-            if act:
-                last_active = rd
             if age > 0:
                 if age < nudge_days and pn == "add_strength":
                     strength_nudged = True
@@ -141,10 +138,21 @@ class Analysis:
         ref = t if t else (recs[-1] if recs else None)
         if ref is None or ref.act:
             self.inactive_days = 0
-        elif last_active is not None:
-            self.inactive_days = (ref.d - last_active).days
         else:
-            self.inactive_days = (ref.d - recs[0].d).days + 1
+            # Back to the last active check-in, but not across a silence (more than SILENT_GAP_DAYS
+            # without a check-in): what the user did while silent is unknown, not rest (**design**).
+            days: int | None = None
+            start = ref.d
+            for r in reversed(recs):
+                if r.d > ref.d:
+                    continue
+                if (start - r.d).days > th.SILENT_GAP_DAYS:
+                    break
+                if r.act:
+                    days = (ref.d - r.d).days
+                    break
+                start = r.d
+            self.inactive_days = days if days is not None else (ref.d - start).days + 1
 
     def last_pains(self, n: int) -> list[float]:
         """The morning pains of the latest ``n`` check-ins that gave one, oldest first."""

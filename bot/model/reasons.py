@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot import messages as M
 from bot import thresholds as th
 from bot.model.analysis import Analysis
 from bot.model.record import KIND_NAME
@@ -12,7 +13,7 @@ from bot.red_flags import TABLE as RED_FLAG_TABLE
 from bot.stages import STAGES, Session, stage_label
 
 WALK_RANGE = "-".join(str(m) for m in th.KEEP_MOVING_WALK_RANGE)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = M.WEEKDAYS
 #: How each red flag is named: the one table in bot/red_flags.py.
 FLAG_WORDS = {f.id: f.words for f in RED_FLAG_TABLE}
 
@@ -21,63 +22,63 @@ FLAG_WORDS = {f.id: f.words for f in RED_FLAG_TABLE}
 
 def phrase(s: Session, prog: Progression) -> str:
     if s.action == "walk":
-        return f"a {s.minutes}-minute brisk walk"
+        return M.REASON_SESSION_WALK.format(minutes=s.minutes)
     if s.action == "run":
-        return f"{s.run_minutes} minutes of easy running"
-    label = STAGES[prog.stage].label if prog.stage < th.CONTINUOUS_STAGE else "walk/run"
-    return f"{label}'s walk/run ({s.minutes} minutes, {s.run_minutes} of them running)"
+        return M.REASON_SESSION_RUN.format(run_minutes=s.run_minutes)
+    label = STAGES[prog.stage].label if prog.stage < th.CONTINUOUS_STAGE else M.WALK_RUN_LABEL
+    return M.REASON_SESSION_WALK_RUN.format(label=label, minutes=s.minutes, run_minutes=s.run_minutes)
 
 
 def start_reason(prog: Progression, state: ToleranceState) -> str:
     if prog.stage == 0:
-        return "You are new to running, so start with {s}, the first step of the walk/run plan."
+        return M.REASON_START_NEW
     if state.seed_minutes is None:
-        return "You did not say how long you can run comfortably, so start gently with {s}."
+        return M.REASON_START_UNKNOWN
     m = state.seed_minutes
-    return f"You said you can run {m} minute{'s' if m != 1 else ''} comfortably, so start with {{s}}."
+    return M.REASON_START_SAID.format(minutes=(M.MINUTES_MANY if m != 1 else M.MINUTES_ONE).format(n=m))
 
 
 def progress_reason(old: Progression, new: Progression, s: Session, a: Analysis, day: date) -> str:
     last = a.level[-1]
-    kinds = "walks" if old.stage == 0 else "runs"
-    what = phrase(s, new)
-    return (f"Your back settled after your last {th.PROGRESS_SETTLED_SESSIONS} {kinds} (the latest "
-            f"{session_ref(last, day)}) with peak pain "
-            f"{pain_text(th.PAIN_SAFE_MAX)} or less, so you step up to {what}.")
+    kinds = M.PROGRESS_WALKS if old.stage == 0 else M.PROGRESS_RUNS
+    return M.REASON_PROGRESS.format(n=th.PROGRESS_SETTLED_SESSIONS, kinds=kinds, ref=session_ref(last, day),
+                                    safe=pain_text(th.PAIN_SAFE_MAX), what=phrase(s, new))
 
 
 def regress_reason(trig: str, a: Analysis, day: date, mins: int, gentle: bool = False) -> str:
-    today = f"today is an easy {mins}-minute bike, swim, cross-trainer or walk"
+    today = M.TODAY_CROSS.format(mins=mins)
     if gentle:
-        today = (f"with your back at {pain_text(a.pain)} today is gentle movement only: a short easy walk and "
-                 f"some mobility, {th.SEVERE_MAX_MINUTES} minutes at most")
+        today = M.TODAY_GENTLE.format(pain=pain_text(a.pain), max=th.SEVERE_MAX_MINUTES)
     t = a.today
     assert t is not None
     if trig == "peak":
-        return f"Peak pain was {pain_text(t.pk)} during {session_ref(t, day)}, so {today}"
+        return M.REASON_REGRESS_PEAK.format(pk=pain_text(t.pk), ref=session_ref(t, day), today=today)
     if trig == "mornings":
-        return (f"Your morning pain was {num_text(th.REGRESS_MORNING_RISE)} or more points above your usual on "
-                f"{th.REGRESS_MORNINGS} mornings this week ({pain_text(t.p)} today), so {today}")
+        return M.REASON_REGRESS_MORNINGS.format(rise=num_text(th.REGRESS_MORNING_RISE), n=th.REGRESS_MORNINGS,
+                                                pain=pain_text(t.p), today=today)
+    return M.REASON_REGRESS_TREND.format(weeks=th.TREND_RISING_WEEKS, shown=weekly_means(a), today=today)
+
+
+def weekly_means(a: Analysis) -> str:
+    """'2 → 3 → 4.4': the weekly mean morning pains, oldest first ('-' for a week with too few)."""
     means = [a.week_mean(w) for w in range(th.TREND_RISING_WEEKS, -1, -1)]
-    shown = " → ".join(num_text(m) if m is not None else "-" for m in means)
-    return f"Your average morning pain has risen {th.TREND_RISING_WEEKS} weeks running ({shown}), so {today}"
+    return " → ".join(num_text(m) if m is not None else "-" for m in means)
 
 
 def cut_clause(old: Progression, new: Progression, cut_done: bool) -> str:
     if not cut_done or new == old or (old.stage == new.stage and old.target == new.target):
         return ""
     if new.stage >= th.CONTINUOUS_STAGE:
-        return f", and running drops to {new.target} minutes next time"
+        return M.CUT_RUN.format(target=new.target)
     if old.stage >= th.CONTINUOUS_STAGE or new.stage < old.stage:
-        return f", and the plan steps back to {stage_label(new.stage)}"
+        return M.CUT_STAGE.format(stage=stage_label(new.stage))
     return ""
 
 
 def keep_moving_reason(days: int, what: str) -> str:
     if days >= th.KEEP_MOVING_FIRM_DAYS:
-        return (f"That is {days} days with little movement, and rest tends to make back pain worse, so today is "
-                f"{what}, or at least a {WALK_RANGE} minute walk.")
-    return f"You have had {days} quiet days, so get moving again with {what}; even a {WALK_RANGE} minute walk helps."
+        return M.REASON_KEEP_MOVING_FIRM.format(days=days, what=what, walk=WALK_RANGE)
+    return M.REASON_KEEP_MOVING.format(days=days, what=what, walk=WALK_RANGE)
 
 
 def session_ref(r: DayRecord, day: date) -> str:
@@ -85,18 +86,17 @@ def session_ref(r: DayRecord, day: date) -> str:
     weekday only within the last week; older sessions by their age ("your 20-minute run 13 days ago")."""
     done = r.d - timedelta(days=1)
     age = (day - done).days
-    kind = KIND_NAME.get(r.k, "session")
-    size = f"{num_text(r.m)}-minute " if r.m is not None and r.m >= 1 else ""
+    kind = KIND_NAME.get(r.k, M.SESSION_FALLBACK)
+    size = M.SESSION_SIZE.format(n=num_text(round(r.m))) if r.m is not None and r.m >= 1 else ""
     if r.d == day:
-        return f"yesterday's {size}{kind}"
+        return M.SESSION_YESTERDAY.format(size=size, kind=kind)
     if age < th.WEEK_DAYS:
-        return f"{WEEKDAYS[done.weekday()]}'s {size}{kind}"
-    return f"your {size}{kind} {age} days ago"
+        return M.SESSION_WEEKDAY.format(weekday=WEEKDAYS[done.weekday()], size=size, kind=kind)
+    return M.SESSION_DAYS_AGO.format(size=size, kind=kind, age=age)
 
 
 #: Kinds in the plural, for "you have mostly been choosing bike rides".
-KIND_PLURAL = {"walk": "walks", "walk_run": "walk/runs", "cycle": "bike rides", "swim": "swims",
-               "cross_trainer": "cross-trainer sessions", "strength": "strength sessions", "other": "other sessions"}
+KIND_PLURAL = M.KIND_PLURAL
 
 
 def ack(a: Analysis, day: date) -> list[str]:
@@ -107,9 +107,9 @@ def ack(a: Analysis, day: date) -> list[str]:
         return []
     out: list[str] = []
     if t.ov > 0 and t.rl > 0:
-        out.append(f"yesterday's {num_text(t.rl)}-minute run was {round((t.rl / t.ov - 1) * 100)}% over your "
-                   f"{th.LONGEST_RUN_DAYS}-day longest ({num_text(t.ov)} min), more than the safe "
-                   f"{pct(th.SESSION_CAP_FACTOR)}, so no step up this week")
+        out.append(M.ACK_OVERREACH.format(run=num_text(round(t.rl)), pct=round((t.rl / t.ov - 1) * 100),
+                                          days=th.LONGEST_RUN_DAYS, longest=num_text(round(t.ov)),
+                                          cap=pct(th.SESSION_CAP_FACTOR)))
     return out
 
 
@@ -121,21 +121,19 @@ def noted(a: Analysis, day: date, reason: str) -> tuple[str, str]:
     if t is None:
         return "", ""
     lead = tail = ""
-    if t.k and session_ref(t, day) not in reason and f"ran {num_text(t.rl)} minutes yesterday" not in reason:
-        lead = f"Thanks for {session_ref(t, day)}"
-    elif not t.k and "yesterday" not in reason:
-        if t.k:
-            lead = f"Thanks for {session_ref(t, day)}"
-        else:
-            lead = "After a quiet day"
+    ran = M.OFF_RAN.format(minutes=M.plural(round(t.rl), "minute"))  # "You ran 20 minutes yesterday" says it already
+    if t.k and session_ref(t, day) not in reason and ran not in reason and lowered(ran) not in reason:
+        lead = M.LEAD_THANKS.format(ref=session_ref(t, day))
+    elif not t.k and t.rs and M.AGO_YESTERDAY not in reason:
+        lead = M.LEAD_QUIET
     if t.p is not None and pain_text(t.p) not in reason:
-        tail = f" (your back: {pain_text(t.p)} this morning)"
+        tail = M.TAIL_PAIN.format(pain=pain_text(t.p))
     return lead, tail
 
 
 def adopt_clause(r: DayRecord, day: date, prog: Progression) -> str:
-    what = f"{prog.target} minutes of running" if prog.stage >= th.CONTINUOUS_STAGE else stage_label(prog.stage)
-    return f"{session_ref(r, day)} settled well, so the plan builds from {what}"
+    what = M.ADOPT_RUN.format(target=prog.target) if prog.stage >= th.CONTINUOUS_STAGE else stage_label(prog.stage)
+    return M.ADOPT.format(ref=session_ref(r, day), what=what)
 
 
 def join_clauses(lead: list[str], more: str | list[str]) -> list[str]:
@@ -143,7 +141,7 @@ def join_clauses(lead: list[str], more: str | list[str]) -> list[str]:
 
 
 _LOWER_OK = ("Your ", "You ", "This ", "There ", "Peak ", "That ", "Until ", "Leg ", "Weakness ", "Numbness ",
-             "Yesterday ")
+             "Yesterday ", "Today ")
 
 
 #: The longest reason (characters): lead clauses that do not fit are left out, so that the whole message
@@ -181,11 +179,15 @@ def pct(factor: float) -> str:
 
 
 def ago(days: int) -> str:
-    return "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
+    return M.AGO_TODAY if days == 0 else M.AGO_YESTERDAY if days == 1 else M.AGO_DAYS.format(n=days)
 
 
 def join_words(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def lowered(s: str) -> str:
+    return s[:1].lower() + s[1:]
 
 
 def capitalised(s: str) -> str:
@@ -193,7 +195,7 @@ def capitalised(s: str) -> str:
 
 
 def pain_text(x: float | None) -> str:
-    return f"{num_text(x)}/10" if x is not None else "-"
+    return M.PAIN_SCORE.format(n=num_text(x)) if x is not None else "-"
 
 
 def num_text(x: float) -> str:

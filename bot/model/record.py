@@ -5,17 +5,24 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+from bot import messages as M
 from bot import thresholds as th
 from bot.domain import RED_FLAGS, Activity, CheckIn
 from bot.model.state import DayRecord, clean
 
 _RUN_KINDS = frozenset({"run", "walk_run"})
 _WALKISH_KINDS = frozenset({"walk", "walk_run", "run"})
-KIND_NAME = {"run": "run", "walk_run": "walk/run", "walk": "walk", "cycle": "bike ride", "swim": "swim",
-              "cross_trainer": "cross-trainer session", "strength": "strength session", "other": "session"}
+#: How each kind is named (its text lives in bot/messages.py).
+KIND_NAME = M.KIND_NAME
 # Which activity of a check-in is "the session" its peak pain belongs to, when several are reported.
 _KIND_RANK = {"run": 0, "walk_run": 1, "walk": 2, "cycle": 3, "swim": 3, "cross_trainer": 3, "other": 4,
               "strength": 5}
+
+
+def kind_rank(kind: str) -> int:
+    """Which kind names a day's session when several are logged (lower first): the one ranking, for the
+    model's records and for "same as yesterday" (bot/store/repo.py)."""
+    return _KIND_RANK.get(kind, 9)
 
 # --- recording -------------------------------------------------------------------------------------
 
@@ -52,7 +59,7 @@ def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
         rpe = clean(a.rpe, 0.0, th.RPE_MAX)
         if a.effort == "hard" or (rpe is not None and rpe >= th.HARD_RPE):
             hard = True
-        if main is None or _KIND_RANK.get(a.kind, 9) < _KIND_RANK.get(main.kind, 9):
+        if main is None or kind_rank(a.kind) < kind_rank(main.kind):
             main = a
     flags = tuple(dict.fromkeys(f if f in RED_FLAGS else "other" for f in ci.red_flags))
     over = prior_longest if (prior_longest >= 1 and rl > prior_longest * th.SESSION_CAP_FACTOR + 1e-9
@@ -63,7 +70,7 @@ def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
         rl=rl, rt=rt, ran=ran, w20=w20, act=active >= th.INACTIVE_MINUTES, st=st, pk=peak, hard=hard,
         leg=ci.has_leg_symptoms, flags=flags,
         lp=clean(ci.leg_pain, th.PAIN_MIN, th.PAIN_MAX), ls=tuple(dict.fromkeys(ci.leg_symptoms)),
-        pf=tuple(dict.fromkeys(ci.possible_flags)), wo=bool(ci.worried), cl=bool(ci.cleared),
+        pf=tuple(dict.fromkeys(ci.possible_flags)), wo=bool(ci.worried), ws=bool(ci.worse), rs=bool(ci.rested), cl=bool(ci.cleared),
         am=min(active, th.MAX_ACTIVITY_MINUTES), km=km_t, kmm=km_m, ov=over,
     )
 
@@ -172,14 +179,15 @@ def baseline_of(recs: tuple[DayRecord, ...] | list[DayRecord], i: int) -> float 
 
 
 Meta = tuple[str, str, str, str, int]
+_PA = DayRecord._fields.index("pa")
 
 
 def with_meta(records: tuple[DayRecord, ...], day: date, meta: Meta) -> tuple[DayRecord, ...]:
-    """Store the day's answer on its record (the record's last five fields)."""
+    """Store the day's answer on its record (the five fields ``pa`` to ``pm``)."""
     for i in range(len(records) - 1, -1, -1):
         r = records[i]
         if r.d == day:
-            return (*records[:i], DayRecord._make((*r[:-5], *meta)), *records[i + 1:])
+            return (*records[:i], DayRecord._make((*r[:_PA], *meta, *r[_PA + 5:])), *records[i + 1:])
     return records
 
 def median(vals: list[float]) -> float:

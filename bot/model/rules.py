@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from bot import messages as M
 from bot import thresholds as th
 from bot.domain import RED_FLAGS, SOON_RED_FLAGS, Nudge, Profile, Recommendation
 from bot.model.analysis import Analysis, is_good, is_settled
@@ -134,7 +135,7 @@ def decide(
         a = Analysis(records, day, prog)
     planned = level_session(prog, a)
     # Rules 5/6/10: with pain above the baseline or rising, no more running than the user managed lately.
-    recent = _recent_run_cap(a)
+    recent = _recent_run_cap(a) or _return_cap(a, planned)
     capped = recent is not None and planned.run_minutes > recent[0]
     if recent is not None and capped:
         planned = _capped(planned, recent[0], prog.stage)
@@ -156,10 +157,9 @@ def decide(
     shape_note = ""
     shape_used: list[bool] = []
     if own and new_prog.shape_told is None:
-        shape_note = (f"you run more often than the {th.RUNS_PER_WEEK} a week I'd suggest, fine while your back "
-                      "stays settled, so I'll offer easy runs after rest days")
-    if shown is not None and not cut_done:
-        lead = join_clauses(lead, adopt_clause(shown, day, new_prog))
+        shape_note = M.SHAPE_NOTE.format(n=th.RUNS_PER_WEEK)
+    adopt_words = adopt_clause(shown, day, new_prog) if shown is not None and not cut_done else ""
+    lead = join_clauses(lead, adopt_words)
 
     def done(rec: Recommendation, trigger: str = "") -> tuple[Recommendation, Progression, Meta]:
         final = new_prog
@@ -178,9 +178,9 @@ def decide(
     urgent_flags = tuple(f for f in t.flags if f not in SOON_RED_FLAGS) if t is not None else ()
     if t is not None and urgent_flags:
         urgency = urgency_of(urgent_flags) or "same_day"
-        words = join_words([FLAG_WORDS.get(f, "a warning symptom") for f in urgent_flags])
-        reason = (f"You reported {words}, which needs urgent checking." if urgency == "emergency" else
-                  f"You reported {words}, which a doctor should check today.")
+        words = join_words([FLAG_WORDS.get(f, M.A_WARNING_SYMPTOM) for f in urgent_flags])
+        reason = (M.REASON_RED_FLAG_EMERGENCY if urgency == "emergency" else M.REASON_RED_FLAG_SAME_DAY).format(
+            words=words)
         return done(Recommendation(action="seek_care", reason=reason, rule="red_flag", urgency=urgency,
                                    red_flags=tuple(f for f in t.flags if f in RED_FLAGS)))
 
@@ -206,15 +206,13 @@ def decide(
     # Leg symptoms a professional has checked: no referral, but still no running while they last (rule 2).
     if t is not None and _leg_trigger(t, a.recs, None):
         mins = th.SEVERE_MAX_MINUTES if severe else th.REFER_WALK_MINUTES
-        reason = (f"{_leg_words(t)} means no running while it lasts, even once checked, so today is an easy "
-                  f"{mins}-minute walk" + cut_clause(prog, new_prog, cut_done) + ".")
+        reason = M.REASON_LEG_CHECKED.format(leg=_leg_words(t), mins=mins, cut=cut_clause(prog, new_prog, cut_done))
         return done(Recommendation(action="walk", minutes=mins, effort="easy", reason=reason, rule="leg"))
 
     # Possible flags (one yes/no question first, in the dialogue): cautious, walking only, today.
     if t is not None and t.pf:
         mins = th.SEVERE_MAX_MINUTES if severe else th.REFER_WALK_MINUTES
-        reason = (f"Until you have answered my question about what you mentioned, keep to an easy {mins}-minute "
-                  "walk today and no running" + cut_clause(prog, new_prog, cut_done) + ".")
+        reason = M.REASON_POSSIBLE_FLAG.format(mins=mins, cut=cut_clause(prog, new_prog, cut_done))
         return done(Recommendation(action="walk", minutes=mins, effort="easy", reason=reason, rule="possible_flag"))
 
     # 3. Regress: cross-train today (gentle movement only in severe pain); the level was cut above.
@@ -230,17 +228,15 @@ def decide(
     # 4. Cross-train on a bad morning; in severe pain, gentle movement only.
     if severe:
         assert pain is not None
-        reason = (f"Your back is at {pain_text(pain)} this morning, so today is gentle movement only: a short easy "
-                  f"walk and some mobility, {th.SEVERE_MAX_MINUTES} minutes at most in all.")
+        reason = M.REASON_SEVERE.format(pain=pain_text(pain), max=th.SEVERE_MAX_MINUTES)
         return done(_gentle(pain, reason, "severe"))
     if pain is not None and (pain >= th.CROSS_TRAIN_PAIN or (base is not None and pain >= base + th.CROSS_TRAIN_RISE)):
         mins = _cross_minutes(planned)
         if pain >= th.CROSS_TRAIN_PAIN:
-            why = f"Your back is at {pain_text(pain)} this morning"
+            why = M.CROSS_WHY_PAIN.format(pain=pain_text(pain))
         else:
-            why = (f"Your back is at {pain_text(pain)} this morning, {num_text(pain - (base or 0))} points above "
-                   f"your usual {pain_text(base)}")
-        reason = f"{why}, so today is an easy {mins}-minute bike, swim, cross-trainer or walk instead of running."
+            why = M.CROSS_WHY_RISE.format(pain=pain_text(pain), rise=num_text(pain - (base or 0)), base=pain_text(base))
+        reason = M.REASON_CROSS.format(why=why, mins=mins)
         return done(_cross(mins, reason, "cross_train", keep_nudge))
 
     # 5/6. Hold or progress.
@@ -262,14 +258,16 @@ def decide(
         rule = "start" if fresh else "hold"
         if fresh:
             reason = start_reason(prog, state)
+        elif capped and recent is not None and recent[2] in ("break", "back"):
+            # A break says more than the rule it holds under ("first run at this level", "+20% a week").
+            reason = _recent_reason(a, recent[1], recent[2], day)
         elif hold_why:
             reason = hold_why
         elif capped and recent is not None:
-            reason = _recent_reason(a, recent[1], day)
+            reason = _recent_reason(a, recent[1], recent[2], day)
         else:
             # Read-only, with every condition to progress met: stepping up waits for today's check-in.
-            reason = (f"Your back settled after {session_ref(a.level[-1], day)}, so today is {{s}}, and after your "
-                      "check-in we can look at stepping up.")
+            reason = M.REASON_READY_AFTER_CHECKIN.format(ref=session_ref(a.level[-1], day))
         reason = reason.replace("{s}", phrase(session, prog))
 
     # 7. Keep moving.
@@ -284,20 +282,31 @@ def decide(
     off, aside = _off_day(a, day, new_prog, own)
     action = session.action
     if shape_note and action in ("run", "walk_run") and not off:
-        reason = f"{reason.rstrip('.')}; {shape_note}."
+        reason = M.REASON_WITH_NOTE.format(reason=reason.rstrip("."), note=shape_note)
         shape_used.append(True)
+    # 10. The user keeps choosing bike rides, swims... over the runs suggested: plan from what they do
+    # (their kind of session today), with the run named for when they want it.
+    other = _divergence(a)
+    if action in ("run", "walk_run") and not off and other in _CROSS_KINDS:
+        mins = _cross_minutes(session)
+        reason = M.REASON_FOLLOW.format(what=M.OFF_CROSS.format(mins=mins), session=phrase(session, new_prog))
+        return done(Recommendation(action="cross_train", minutes=mins, effort="easy", reason=reason, rule="follow",
+                                   nudges=(nudge,) if nudge else ()))
     if action in ("run", "walk_run") and off:
         strength = _strength_due(a, state, day) and not a.strength_nudged
         if strength:
-            off_words = f"a {th.STRENGTH_MINUTES}-minute strength session ({_strength_words(a, day)})"
+            off_words = M.OFF_STRENGTH.format(mins=th.STRENGTH_MINUTES, why=_strength_words(a, day))
         else:
             mins = _cross_minutes(session)
-            off_words = f"an easy {mins}-minute bike, swim, cross-trainer or walk"
+            off_words = M.OFF_CROSS.format(mins=mins)
         if rule == "progress":
-            reason = reason.rstrip(".") + f"; today, {aside}, is {off_words}."
+            reason = reason.rstrip(".") + M.REASON_PROGRESS_OFF.format(aside=aside, what=off_words)
         else:
             rule = "week_shape"
-            reason = f"{off}, so today is {off_words}, and your next run is {phrase(session, new_prog)}."
+            # Yesterday's run named already (over 110%, or the level following it): named once.
+            named = t is not None and t.ran and ((t.ov > 0 and t.rl > 0) or (bool(adopt_words) and shown is t))
+            template = M.REASON_WEEK_SHAPE_NAMED if named and aside == M.OFF_RAN_ASIDE else M.REASON_WEEK_SHAPE
+            reason = template.format(off=off, what=off_words, session=phrase(session, new_prog))
         if strength:
             return done(Recommendation(action="strength", minutes=th.STRENGTH_MINUTES, nudges=("add_strength",),
                                        reason=reason, rule=rule))
@@ -312,6 +321,10 @@ def decide(
         effort="steady" if action == "walk" else "easy", nudges=(nudge,) if nudge else (),
         reason=reason, rule=rule,
     ))
+
+
+#: Sessions that keep aerobic fitness without running (domain.md principle 3).
+_CROSS_KINDS = frozenset({"cycle", "swim", "cross_trainer", "walk"})
 
 
 def _gentle(pain: float | None, reason: str, rule: str) -> Recommendation:
@@ -390,28 +403,28 @@ def _not_improving(a: Analysis, day: date, start: date, cleared: date | None) ->
     professional has checked the user (``cleared``), only the days since count."""
     high = a.high_n
     if high >= th.REFER_HIGH_PAIN_CHECKINS:
-        return ("high_pain", f"Your back has been {pain_text(th.REFER_HIGH_PAIN)} or more on {high} of the last "
-                             f"{th.REFER_HIGH_PAIN_DAYS} days")
+        return ("high_pain", M.NOT_IMPROVING_HIGH.format(pain=pain_text(th.REFER_HIGH_PAIN), n=high,
+                                                         days=th.REFER_HIGH_PAIN_DAYS))
     many = a.pers_n
     if many >= th.REFER_PERSISTENT_MIN_DAYS:
-        return ("persistent_pain", f"Your back has been {pain_text(th.REFER_PERSISTENT_PAIN)} or more on {many} "
-                                   f"of the last {th.REFER_PERSISTENT_DAYS} days")
+        return ("persistent_pain", M.NOT_IMPROVING_PERSISTENT.format(pain=pain_text(th.REFER_PERSISTENT_PAIN), n=many,
+                                                                     days=th.REFER_PERSISTENT_DAYS))
     trend_days = (th.TREND_RISING_WEEKS + 1) * th.WEEK_DAYS
     if (cleared is None or (day - cleared).days >= trend_days) and _rising(a):
         loads = [a.week_am[w] for w in range(th.TREND_RISING_WEEKS, -1, -1)]
         if all(loads[i + 1] <= loads[i] for i in range(len(loads) - 1)) and loads[-1] < loads[0]:
             means = [a.week_mean(w) or 0.0 for w in range(th.TREND_RISING_WEEKS, -1, -1)]
             shown = " → ".join(num_text(m) for m in means)
-            return ("worse_less_load", f"Your average morning pain has risen {th.TREND_RISING_WEEKS} weeks running "
-                                       f"({shown}) while you did less")
+            return ("worse_less_load", M.NOT_IMPROVING_WORSE_LESS_LOAD.format(weeks=th.TREND_RISING_WEEKS,
+                                                                              shown=shown))
     span = th.REFER_NO_IMPROVEMENT_DAYS
     if (day - start).days >= span - 1:
         first = a.week_mean(span // th.WEEK_DAYS - 1)
         last = a.week_mean(0)
         if (first is not None and last is not None and last >= th.REFER_NO_IMPROVEMENT_MIN_PAIN
                 and last > first - th.REFER_MIN_IMPROVEMENT):
-            return ("no_improvement", f"Your morning pain has not improved over {span // th.WEEK_DAYS} weeks "
-                                      f"({num_text(first)}/10 then, {num_text(last)}/10 now)")
+            return ("no_improvement", M.NOT_IMPROVING_FLAT.format(weeks=span // th.WEEK_DAYS, first=num_text(first),
+                                                                  last=num_text(last)))
     return None
 
 
@@ -427,73 +440,60 @@ def _referral(a: Analysis, day: date) -> tuple[str, bool, bool, str] | None:
     t = a.today
     recs = a.recs
     cleared = a.cleared
-    walk = f"keep to an easy {th.REFER_WALK_MINUTES}-minute walk for now, no running"
+    walk = M.REFER_WALK.format(mins=th.REFER_WALK_MINUTES)
     code, opening = "", ""
     # A red flag of the last days holds on a day with no check-in too (``today``, a suggestion
     # asked for before checking in): walk level until a professional has checked them.
     if (a.flag_day is not None and (cleared is None or a.flag_day > cleared)
             and (t is None or t.d != cleared)):
-        code, opening = "red_flag_followup", (
-            f"You reported warning symptoms on {WEEKDAYS[a.flag_day.weekday()]}, so until a professional has "
-            f"checked you, {walk}")
+        code, opening = "red_flag_followup", M.REFER_RED_FLAG_FOLLOWUP.format(
+            weekday=WEEKDAYS[a.flag_day.weekday()], walk=walk)
     elif t is not None and t.d != cleared:
         if t.flags:
-            words = join_words([FLAG_WORDS.get(f, "a warning symptom") for f in t.flags])
-            code, opening = "soon_flag", (f"You mentioned {words}, which a GP should check in the next few days, "
-                                          f"so please book an appointment, and {walk}")
+            words = join_words([FLAG_WORDS.get(f, M.A_WARNING_SYMPTOM) for f in t.flags])
+            code, opening = "soon_flag", M.REFER_SOON_FLAG.format(words=words, walk=walk)
         elif _leg_trigger(t, recs, cleared) and _new_leg(t, recs, cleared):
-            code, opening = "leg", (f"{_leg_words(t)} is worth getting checked by a GP or physio soon, so {walk} "
-                                    "while it lasts")
+            code, opening = "leg", M.REFER_LEG.format(leg=_leg_words(t), walk=walk)
         elif t.wo:
-            code, opening = "worried", ("You said you are worried about your back, and the NHS advice then is to "
-                                        f"see a GP, so please book an appointment, and {walk}")
+            code, opening = "worried", M.REFER_WORRIED.format(walk=walk)
+        elif t.ws:
+            code, opening = "says_worse", M.REFER_SAYS_WORSE.format(walk=walk)
         else:
             ni = _not_improving(a, day, a.recs[0].d if cleared is None else cleared, cleared)
             if ni is not None:
-                code, opening = ni[0], f"{ni[1]}, so it is worth seeing a GP or physio; {walk}"
+                code, opening = ni[0], M.REFER_NOT_IMPROVING.format(why=ni[1], walk=walk)
     if (t is not None and not code and t.p is not None and a.inactive_days >= th.KEEP_MOVING_FIRM_DAYS
             and t.p >= th.KEEP_MOVING_REFER_PAIN):
         return ("inactive_pain", True, True,
-                f"You have had {a.inactive_days} days with little movement and your back is at {pain_text(t.p)}: rest "
-                f"tends to make back pain worse, so take a gentle {WALK_RANGE} minute walk today and ask a GP or physio "
-                f"about the pain")
+                M.REFER_INACTIVE_PAIN.format(days=a.inactive_days, pain=pain_text(t.p), walk=WALK_RANGE))
     # In force from earlier days, and when its full advice was last given.
     last_fired, last_full = a.refer_fired, a.refer_full
     if code:
         full = last_full is None or last_full.pt != code
         if not full and code in _REMINDER:
-            opening = f"{_REMINDER[code]}, {walk}"
+            opening = M.REFER_REMINDER_OPENING.format(why=_REMINDER[code], walk=walk)
         return code, True, full, opening
     if t is not None and t.cl:
         return None
     if last_fired is None:
         return None
-    why = _REMINDER.get(last_fired.pt, "Until a GP or physio has checked your back")
-    if last_full is None:
-        return last_fired.pt, False, True, f"{why}, {walk}"
-    return last_fired.pt, False, False, f"{why}, {walk}"
+    why = _REMINDER.get(last_fired.pt, M.REFER_REMINDER_DEFAULT)
+    opening = M.REFER_REMINDER_OPENING.format(why=why, walk=walk)
+    return last_fired.pt, False, last_full is None, opening
 
 
-_REMINDER = {
-    "red_flag_followup": "You reported warning symptoms this week, so until a professional has checked you",
-    "soon_flag": "Until a GP has checked what you mentioned",
-    "leg": "Until your leg symptoms have settled or a GP or physio has checked them",
-    "worried": "Until you have seen a GP about your worries",
-    "high_pain": "Until a GP or physio has checked why your back is not improving",
-    "persistent_pain": "Until a GP or physio has checked why your back is not improving",
-    "worse_less_load": "Until a GP or physio has checked why your back is not improving",
-    "no_improvement": "Until a GP or physio has checked why your back is not improving",
-}
+_REMINDER = M.REFER_REMINDERS
 
 
 def _leg_words(t: DayRecord) -> str:
-    if t.lp is not None and t.lp >= th.REFER_LEG_PAIN_MIN:
-        return f"Leg pain of {pain_text(t.lp)}"
+    # Weakness first: it is the sign a clinician most needs to hear about, whatever the pain.
     if "one_leg_weakness" in t.ls:
-        return "Weakness in one leg"
+        return M.LEG_WEAKNESS
+    if t.lp is not None and t.lp >= th.REFER_LEG_PAIN_MIN:
+        return M.LEG_PAIN.format(pain=pain_text(t.lp))
     if "numb_patch" in t.ls:
-        return "Numbness in your leg"
-    return "Leg symptoms lasting more than a few days"
+        return M.LEG_NUMB
+    return M.LEG_LASTING
 
 
 def _new_leg(t: DayRecord, recs: Sequence[DayRecord], cleared: date | None) -> bool:
@@ -512,9 +512,24 @@ def _new_leg(t: DayRecord, recs: Sequence[DayRecord], cleared: date | None) -> b
 def _diverging(a: Analysis, prog: Progression, day: date) -> str:
     """Rule 10: a clause telling the user, once (then not for DIVERGE_TELL_DAYS), that they keep doing
     something else than suggested, and that the plan follows them; "" otherwise."""
-    t = a.today
-    if t is None or (prog.told is not None and (day - prog.told).days < th.DIVERGE_TELL_DAYS):
+    if prog.told is not None and (day - prog.told).days < th.DIVERGE_TELL_DAYS:
         return ""
+    main = _divergence(a)
+    if main is None:
+        return ""
+    if main == "run":
+        doing = M.DIVERGE_RUNNING
+    else:
+        doing = M.DIVERGE_OTHER.format(kinds=KIND_PLURAL.get(main, KIND_PLURAL["other"]))
+    return M.DIVERGE.format(doing=doing)
+
+
+def _divergence(a: Analysis) -> str | None:
+    """Rule 10: what the user keeps doing instead of the session suggested ("run": running their own
+    way; else the kind they choose over the runs), or None when they mostly follow the plan."""
+    t = a.today
+    if t is None:
+        return None
     recs = a.recs
     checks: list[bool] = []
     what: list[str] = []
@@ -523,10 +538,12 @@ def _diverging(a: Analysis, prog: Progression, day: date) -> str:
         if (r.d - prev.d).days != 1 or not prev.pa or prev.pa == "seek_care":
             break
         asked_run = prev.pa in ("run", "walk_run")
+        # A day the plan already followed them (rule ``follow``) counts while they keep at it.
+        followed = prev.pr == "follow"
         if r.ran and (not asked_run or abs(r.rl - prev.pm) > th.DIVERGE_RUN_FRACTION * max(prev.pm, 1)):
-            checks.append(True)
+            checks.append(not followed)
             what.append("run")
-        elif asked_run and r.act and not r.ran:
+        elif (asked_run or followed) and r.act and not r.ran:
             checks.append(True)
             what.append(r.k)
         else:
@@ -534,13 +551,10 @@ def _diverging(a: Analysis, prog: Progression, day: date) -> str:
         if len(checks) == th.DIVERGE_CHECKINS:
             break
     if len(checks) < th.DIVERGE_CHECKINS or sum(checks) < th.DIVERGE_MIN or not checks[0]:
-        return ""
-    main = max(set(what), key=what.count)
-    if main == "run":
-        doing = "running your own way"
-    else:
-        doing = f"choosing {KIND_PLURAL.get(main, 'other sessions')} over the runs I suggested"
-    return f"you have mostly been {doing}, which is fine: I'll plan from what you do"
+        return None
+    # The most frequent; a tie goes to the latest (``what`` runs newest first). Not max(set(...)):
+    # a set's order changes between processes, and the same diary must get the same words.
+    return max(what, key=lambda k: (what.count(k), -what.index(k)))
 
 
 def _try_progress(prog: Progression, a: Analysis, day: date) -> tuple[Progression | None, str]:
@@ -563,21 +577,21 @@ def _next_run(run: int, a: Analysis) -> tuple[int, str]:
     new, why = want, ""
     if new > th.RUN_MINUTES_MAX:
         new = th.RUN_MINUTES_MAX
-        why = (f"You are at {run} minutes, the longest single run this plan builds to, so keep {{s}} and "
-               "build intensity with a coach if you want more.")
+        why = M.REASON_RUN_MAX.format(run=run)
     if a.longest30 > 0 and new > session_cap(a.longest30):
         new = session_cap(a.longest30)
-        why = (f"Your longest run in the last {th.LONGEST_RUN_DAYS} days was {num_text(a.longest30)} minutes and a "
-               f"run should not be more than {pct(th.SESSION_CAP_FACTOR)} longer, so repeat {{s}}.")
+        why = M.REASON_SESSION_CAP.format(days=th.LONGEST_RUN_DAYS, longest=num_text(a.longest30),
+                                          cap=pct(th.SESSION_CAP_FACTOR))
     if a.week_runs > 0:
         week_cap = math.floor(th.WEEKLY_CAP_FACTOR * a.week_run_total / a.week_runs + 1e-9)
         if new > week_cap:
             new = week_cap
-            why = (f"You ran {num_text(round(a.week_run_total))} minutes over {a.week_runs} run(s) this past week and weekly "
-                   f"running should rise by no more than {pct(th.WEEKLY_CAP_FACTOR)}, so repeat {{s}}.")
+            runs = (M.RUNS_MANY if a.week_runs != 1 else M.RUNS_ONE).format(n=a.week_runs)
+            why = M.REASON_WEEKLY_CAP.format(total=num_text(round(a.week_run_total)), runs=runs,
+                                             cap=pct(th.WEEKLY_CAP_FACTOR))
     else:
         new = run
-        why = "There is no run in the last week to build on, so repeat {s}."
+        why = M.REASON_NO_RECENT_RUN
     return new, why
 
 
@@ -587,42 +601,38 @@ def _hold_reason(prog: Progression, a: Analysis, day: date) -> str:
     last = level[-1] if level else None
     big = next((r for r in reversed(a.recs) if r.ov > 0 and (day - r.d).days < th.OVERREACH_HOLD_DAYS), None)
     if big is not None:
-        return (f"{capitalised(session_ref(big, day))} was more than {pct(th.SESSION_CAP_FACTOR)} over your "
-                f"{th.LONGEST_RUN_DAYS}-day longest, so no step up this week: repeat {{s}}.")
+        return M.REASON_OVERREACH_HOLD.format(ref=capitalised(session_ref(big, day)), cap=pct(th.SESSION_CAP_FACTOR),
+                                              days=th.LONGEST_RUN_DAYS)
     if last is not None:
         ref = session_ref(last, day)
         pk = last.pk
         if pk is not None and pk > th.PAIN_SAFE_MAX:
-            settled = "settled by the next morning" if is_settled(last) else "had not fully settled by the next morning"
-            return f"Peak pain was {pain_text(pk)} during {ref} and {settled}, so repeat {{s}}."
+            settled = M.SETTLED_BY_MORNING if is_settled(last) else M.NOT_SETTLED_BY_MORNING
+            return M.REASON_HOLD_PEAK.format(pk=pain_text(pk), ref=ref, settled=settled)
         if last.hard:
-            return f"{capitalised(ref)} felt hard, so repeat {{s}} at an easy pace."
+            return M.REASON_HOLD_HARD.format(ref=capitalised(ref))
         if not is_settled(last):
-            return f"Your back had not settled back to its usual level after {ref}, so repeat {{s}}."
+            return M.REASON_HOLD_NOT_SETTLED.format(ref=ref)
         if not is_good(last):
-            return (f"You did not give a peak pain for {ref} and your back is at {pain_text(last.p)} the morning "
-                    "after, so repeat {s}.")
+            return M.REASON_HOLD_NO_PEAK.format(ref=ref, pain=pain_text(last.p))
     if a.pain is not None and a.baseline is not None and a.pain > a.baseline + th.SETTLED_RISE:
-        return (f"Your back is at {pain_text(a.pain)} this morning, above your usual {pain_text(a.baseline)}, so repeat {{s}} "
-                "rather than step up.")
+        return M.REASON_HOLD_ABOVE_USUAL.format(pain=pain_text(a.pain), base=pain_text(a.baseline))
     if last is None:
         if any(r.act for r in a.recs if r.d > prog.since):
-            return "Your first run at this level is still to come: {s}, when you feel ready."
-        return "This is the first session at this level, so do {s}."
+            return M.REASON_FIRST_TO_COME
+        return M.REASON_FIRST_SESSION
     ref = session_ref(last, day)
     tail = _tail_good(a.level_good)
     if tail < th.PROGRESS_SETTLED_SESSIONS:
         more = th.PROGRESS_SETTLED_SESSIONS - tail
-        return (f"Your back settled after {ref}; {more} more settled session{'s' if more > 1 else ''} at this "
-                "level before stepping up, so today is {s}.")
+        return M.REASON_MORE_SETTLED.format(ref=ref, more=more, plural="s" if more > 1 else "")
     if prog.stage < th.CONTINUOUS_STAGE and sum(a.level_good) < len(STAGES[prog.stage].sessions):
         # Weeks with different runs (5 and 6) are finished before stepping up.
-        return f"Your back settled after {ref}, so today is {{s}}, the next run of this week of the plan."
+        return M.REASON_NEXT_IN_WEEK.format(ref=ref)
     days = (day - prog.since).days
     if days < th.PROGRESS_MIN_DAYS:
-        when = "this level started" if prog.last_progress != prog.since else "you stepped up"
-        return (f"Your back settled after {ref}, but {when} {ago(days)} and steps come at most "
-                f"once a week, so repeat {{s}}.")
+        when = M.LEVEL_STARTED if prog.last_progress != prog.since else M.STEPPED_UP
+        return M.REASON_WEEKLY_STEP.format(ref=ref, when=when, ago=ago(days))
     return ""
 
 
@@ -635,7 +645,7 @@ def _tail_good(good: list[bool]) -> int:
     return n
 
 
-def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord] | None:
+def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord, str] | None:
     """Rules 5/6/10: while morning pain is above the baseline + SETTLED_RISE, or above the baseline with the
     weekly mean pain rising, the most
     running a hold or step may suggest: the latest run logged in RECENT_RUN_DAYS, or the longest settled
@@ -646,6 +656,11 @@ def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord] | None:
     b = a.baseline
     rising = m0 is not None and m1 is not None and m0 > m1
     up = b is not None and (a.pain > b + th.SETTLED_RISE or (a.pain > b and rising))
+    last_run = next((r for r in reversed(a.recs) if r.ran and r.rl > 0
+                     and (a.day - r.d).days < th.RECENT_RUN_DAYS), None)
+    if last_run is not None and last_run.pk is not None and last_run.pk > th.PAIN_SAFE_MAX:
+        # Rule 5: a hold repeats the last session when it hurt 4-5/10; never more than it.
+        return last_run.rl, last_run, "hurt"
     if not up:
         return None
     latest: DayRecord | None = None
@@ -660,7 +675,27 @@ def _recent_run_cap(a: Analysis) -> tuple[float, DayRecord] | None:
                 settled = r.rl
     if latest is None:
         return None
-    return (min(latest.rl, settled) if settled > 0 else latest.rl), latest
+    return (min(latest.rl, settled) if settled > 0 else latest.rl), latest, "pain"
+
+
+def _return_cap(a: Analysis, planned: Session) -> tuple[float, DayRecord, str] | None:
+    """Rule 10 after a break from running (**design**): the user ran before, then logged no run for
+    RETURN_GAP_DAYS or more. While the break lasts, the next run is at most RETURN_FRACTION of the
+    planned one; for RECENT_RUN_DAYS after the first run back, at most one rule-6 step above the
+    longest run since the break (and the run it comes from). None: no break, or no run ever logged in the window."""
+    runs = [r for r in a.recs if r.ran and r.rl > 0 and r.d <= a.day]
+    if not runs or planned.run_minutes <= 0:
+        return None
+    if (a.day - runs[-1].d).days >= th.RETURN_GAP_DAYS:
+        return max(th.RETURN_MIN_MINUTES, math.floor(planned.run_minutes * th.RETURN_FRACTION)), runs[-1], "break"
+    for i in range(len(runs) - 1, 0, -1):
+        if (a.day - runs[i].d).days >= th.RECENT_RUN_DAYS:
+            break
+        if (runs[i].d - runs[i - 1].d).days >= th.RETURN_GAP_DAYS:
+            back = runs[i:]
+            longest = max(back, key=lambda r: r.rl)
+            return session_cap(longest.rl), longest, "back"
+    return None
 
 
 def _capped(planned: Session, cap: float, level: int) -> Session:
@@ -676,11 +711,19 @@ def _capped(planned: Session, cap: float, level: int) -> Session:
     return planned if planned.run_minutes <= cap else STAGES[1].sessions[0]
 
 
-def _recent_reason(a: Analysis, last: DayRecord, day: date) -> str:
-    why = (f"Your back is at {pain_text(a.pain)} this morning, above your usual {pain_text(a.baseline)}"
+def _recent_reason(a: Analysis, last: DayRecord, kind: str, day: date) -> str:
+    """Why the run is capped at what the user did lately: ``kind`` as ``_recent_run_cap`` or
+    ``_return_cap`` said (hurt, pain, break, back)."""
+    if kind == "hurt":
+        return M.REASON_HOLD_PEAK_CAP.format(pk=pain_text(last.pk), ref=session_ref(last, day))
+    if kind == "break":
+        return M.REASON_BREAK.format(days=(day - last.d).days + 1)
+    if kind == "back":
+        return M.REASON_BACK_FROM_BREAK.format(ref=session_ref(last, day))
+    why = (M.RECENT_ABOVE_USUAL.format(pain=pain_text(a.pain), base=pain_text(a.baseline))
            if a.pain is not None and a.baseline is not None and a.pain > a.baseline + th.SETTLED_RISE
-           else "Your back has been creeping up this week")
-    return f"{why}, so no more running than {session_ref(last, day)}: repeat {{s}}."
+           else M.RECENT_CREEPING)
+    return M.REASON_RECENT_CAP.format(why=why, ref=session_ref(last, day))
 
 
 def _own_week(a: Analysis, prog: Progression) -> bool:
@@ -702,13 +745,13 @@ def _off_day(a: Analysis, day: date, prog: Progression, own: bool = False) -> tu
         return "", ""
     t = a.today
     if t is not None and t.ran:
-        ran = f"You ran {num_text(round(t.rl))} minutes yesterday" if t.rl >= 1 else "You ran yesterday"
-        return ran, "the day after a run"
+        ran = M.OFF_RAN.format(minutes=M.plural(round(t.rl), "minute")) if t.rl >= 1 else M.OFF_RAN_UNTIMED
+        return ran, M.OFF_RAN_ASIDE
     if t is None and a.recs and (day - a.recs[-1].d).days == 1 and a.recs[-1].pa in ("run", "walk_run"):
-        return "Yesterday was a planned run day", "the day after a planned run"
+        return M.OFF_PLANNED, M.OFF_PLANNED_ASIDE
     if a.runs_6d >= th.RUNS_PER_WEEK and not own:
         days = th.WEEK_DAYS - 1
-        return (f"You have done {a.runs_6d} runs in the last {days} days", f"after {a.runs_6d} runs in {days} days")
+        return M.OFF_RUNS.format(n=a.runs_6d, days=days), M.OFF_RUNS_ASIDE.format(n=a.runs_6d, days=days)
     return "", ""
 
 
@@ -727,8 +770,8 @@ def _strength_due(a: Analysis, state: ToleranceState, day: date) -> bool:
 
 
 def _strength_words(a: Analysis, day: date) -> str:
-    aim = f"{th.STRENGTH_SESSIONS_PER_WEEK} a week help your back"
+    aim = M.STRENGTH_AIM.format(n=th.STRENGTH_SESSIONS_PER_WEEK)
     gap = _strength_gap(a, day)
     if gap is None:
-        return f"none logged yet, and {aim}"
-    return f"the last was {gap} days ago, and {aim}"
+        return M.STRENGTH_NONE.format(aim=aim)
+    return M.STRENGTH_GAP.format(gap=gap, aim=aim)

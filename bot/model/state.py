@@ -67,6 +67,10 @@ class DayRecord(NamedTuple):
     pt: str = ""
     pn: str = ""
     pm: int = 0
+    #: The user said their back is getting worse / not getting better (appended last: older rows lack it).
+    ws: bool = False
+    #: The user said they rested (a check-in with a pain score alone says nothing of what was done).
+    rs: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"d": self.d.isoformat()}
@@ -92,20 +96,21 @@ class DayRecord(NamedTuple):
     @classmethod
     def from_row4(cls, r: list[Any]) -> DayRecord:
         # _make, not cls(...): the generated __new__ is Python code, _make is tuple's own.
+        rest = (*r[18:], *([False] * (len(cls._fields) - len(r))))  # fields appended since: not said
         return cls._make((date.fromordinal(r[0]), *r[1:14], tuple(r[14]), r[15], tuple(r[16]), tuple(r[17]),
-                          *r[18:]))
+                          *rest))
 
     @classmethod
     def from_row3(cls, r: list[Any]) -> DayRecord:
         m = r[4]
-        return cls._make((date.fromordinal(r[0]), *r[1:14], tuple(r[14]), *_new_in_4(m), *r[15:19], 0))
+        return cls._make((date.fromordinal(r[0]), *r[1:14], tuple(r[14]), *_new_in_4(m), *r[15:19], 0, False, False))
 
     @classmethod
     def from_row(cls, r: list[Any]) -> DayRecord:
         (d, p, b, k, m, rl, rt, ran, w20, act, st, pk, hard, leg, flags, pa, pr, pt, pn) = r
         return cls._make((date.fromisoformat(d), _opt_float(p), _opt_float(b), k, _opt_float(m), float(rl),
                           float(rt), bool(ran), bool(w20), bool(act), bool(st), _opt_float(pk), bool(hard),
-                          bool(leg), tuple(flags), *_new_in_4(_opt_float(m)), pa, pr, pt, pn, 0))
+                          bool(leg), tuple(flags), *_new_in_4(_opt_float(m)), pa, pr, pt, pn, 0, False, False))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DayRecord:
@@ -121,7 +126,8 @@ class DayRecord(NamedTuple):
             pf=tuple(str(x) for x in d.get("pf", ())), wo=bool(d.get("wo")), cl=bool(d.get("cl")),
             am=float(d.get("am", d.get("m") or 0.0)), km=float(d.get("km", 0.0)), kmm=float(d.get("kmm", 0.0)),
             ov=float(d.get("ov", 0.0)), pm=int(d.get("pm", 0)),
-            pa=str(d.get("pa", "")), pr=str(d.get("pr", "")), pt=str(d.get("pt", "")), pn=str(d.get("pn", "")),
+            pa=str(d.get("pa", "")), pr=str(d.get("pr", "")), pt=str(d.get("pt", "")), pn=str(d.get("pn", "")), ws=bool(d.get("ws")),
+            rs=bool(d.get("rs")),
         )
 
 

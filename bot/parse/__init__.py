@@ -84,6 +84,7 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
         leg_symptoms=_leg_symptoms(flags.leg, pain.leg, pain.leg_below_knee),
         possible_flags=tuple(flags.possible),
         worried=said.worried,
+        worse=said.worse,
         cleared=said.cleared,
         correction=said.correction,
         same_as=said.same_as,

@@ -100,8 +100,17 @@ _DEFAULT_KM = {"parkrun": 5.0}
 _EXCLUDE_BEFORE_RE = re.compile(
     r"(?:(?P<school>\bschool\s+)|(?P<car>\b(?:car|bus|train|taxi|tube|lift)\s+)"
     r"|(?P<off>\boff\s+(?:of\s+)?(?:my|the|a|his|her)\s+)|(?P<inthe>\bin\s+the\s+)"
-    r"|(?P<habit>\b(?:started|start|starting|began|took\s+up|taking\s+up|love|like|enjoy|miss|missing)\s+"
-    r"(?:my\s+|the\s+)?))\Z"
+    r"|(?P<habit>\b(?:started|start|starting|began|took\s+up|taking\s+up|love|like|enjoy|miss|missing|hate|keen\s+on"
+    r"|fancy|face|scared\s+of|afraid\s+of|nervous\s+about|wary\s+of)\s+(?:my\s+|the\s+)?)"
+    # "it slaps when I walk", "hurts whenever I run": the present tense is a habit, not a session.
+    r"|(?P<when>\b(?:when|whenever|every\s+time|each\s+time|if)\s+i\s+))\Z"
+)
+#: Present forms after "when I": "when I walk" is a habit, "when I ran 20 min" a session.
+_HABIT_FORMS = frozenset({"walk", "run", "jog", "cycle", "swim", "bike", "ride", "sit", "row"})
+#: Lifting things in everyday life is not a strength session: "hurt it lifting boxes", "lifted the kids".
+_LIFT_THINGS_AFTER_RE = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:box|boxes|furniture|shopping|bags?|suitcases?|kids?|child|son|daughter|baby|toddler"
+    r"|grandchild\w*|sofa|couch|bed|table|wardrobe|fridge|washing|something|stuff|things|heavy)\b"
 )
 _RUN_EXCLUDE_AFTER_RE = re.compile(
     r"\s+(?:out\b|errands|late\b|in\s+(?:the|my|our)\s+family|a\s+(?:temperature|temp|fever|bath|business|meeting)|into\b|down\b|by\b"
@@ -123,7 +132,8 @@ _NEG_WORDS = Trigger([
     "gave", "bailed", "postponed", "0", "hurts", "painful", "struggl", "could", "can"])
 _EXCLUDE_WORDS = Trigger([
     "school", "car", "bus", "train", "taxi", "tube", "lift", "off", "in", "start", "began", "took", "taking",
-    "love", "like", "enjoy", "miss"])
+    "love", "like", "enjoy", "miss", "hate", "keen", "fancy", "face", "scared", "afraid", "nervous", "wary",
+    "when", "whenever", "every", "each", "if"])
 _NEG_AFTER_RE = re.compile(
     r"\s*(?:was\s+|got\s+)?(?:cancelled|canceled|skipped|didn't\s+happen|not\s+happening|was\s+a\s+no\s+go"
     r"|called\s+off|postponed)\b"
@@ -199,6 +209,7 @@ class Builder:
     intervals: Intervals | None = None
     run_minutes: float | None = None
     default_km: float | None = None
+    miles: bool = False
 
     def take(self, q: Qty) -> bool:
         """Take a quantity if its slot is empty and it fits this kind."""
@@ -206,6 +217,7 @@ class Builder:
             self.minutes = q.value
         elif q.kind == "km" and self.km is None and self.kind in _KM_KINDS:
             self.km = q.value
+            self.miles = q.miles
         elif q.kind == "len" and self.lengths is None and self.kind == "swim":
             self.lengths = q.value
         else:
@@ -276,8 +288,10 @@ def _excluded(m: str, doc: Doc, kind: str, start: int, end: int) -> bool:
     if before is not None:
         g = before.lastgroup
         if (g in ("off", "habit") or (g == "school" and word in _RUN_WORDS) or (g == "car" and word.startswith("ride"))
-                or (g == "inthe" and word == "long run")):
+                or (g == "inthe" and word == "long run") or (g == "when" and word in _HABIT_FORMS)):
             return True
+    if kind == "strength" and word.startswith("lift") and _LIFT_THINGS_AFTER_RE.match(m, end):
+        return True
     if kind == "run" and word in _RUN_WORDS:
         return _RUN_EXCLUDE_AFTER_RE.match(m, end) is not None
     return False
@@ -528,6 +542,8 @@ def _fill(into: Builder, b: Builder) -> None:
     for name in ("minutes", "km", "lengths", "rpe", "intervals", "run_minutes", "default_km"):
         if getattr(into, name) is None:
             setattr(into, name, getattr(b, name))
+    if into.km == b.km:
+        into.miles = into.miles or b.miles
     into.effort = max(into.effort, b.effort)
     into.intervals_word = into.intervals_word or b.intervals_word
     if b.pain_during is not None:
@@ -580,4 +596,5 @@ def to_activity(b: Builder) -> Activity:
         run_minutes=run_minutes,
         intervals=b.intervals,
         rpe=b.rpe,
+        miles=b.miles and b.km is not None,
     )

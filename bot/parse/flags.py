@@ -166,8 +166,8 @@ _RULES: tuple[_Rule, ...] = (
                        r"|been|a\s+bit|quite|really|very|both|all|so)\s+){0,4}(?P<s>weak\w*)", fatigue=True),
     _r("leg_weakness", r"\b(?:leg|knee|knees)\s+(?:(?:keeps?|kept|is|was|has|have|been|just|suddenly|keep)\s+){0,3}"
                        r"(?P<s>giving\s+way|gave\s+way|give\s+way|giving\s+out|gave\s+out|buckl\w*|collaps\w*)"),
-    _r("leg_weakness", r"(?P<s>\b(?:foot|feet)\s*drop|\bdrop(?:ped)?\s*foot|\bfoot\s+(?:is\s+|keeps\s+)?(?:slapping"
-                       r"|dragging|flopping)|\b(?:dragging|drag|drags)\s+my\s+(?:left\s+|right\s+)?(?:foot|leg)"
+    _r("leg_weakness", r"(?P<s>\b(?:foot|feet)\s*drop|\bdrop(?:ped)?\s*foot|\bfoot\s+(?:is\s+|keeps\s+)?(?:slapping|slaps"
+                       r"|dragging|drags|flopping|flops)|\b(?:dragging|drag|drags)\s+my\s+(?:left\s+|right\s+)?(?:foot|leg)"
                        r"|\btripping\s+over\s+my\s+(?:own\s+)?(?:foot|feet|toes))"),
     _r("leg_weakness", r"(?P<s>\b(?:can't|couldn't|unable\s+to|not\s+able\s+to|struggling\s+to|struggle\s+to"
                        r"|hard\s+to|difficult\s+to)\s+(?:lift|raise|pick\s+up|move|flex|point|stand\s+on|push\s+off"
@@ -416,7 +416,7 @@ _TRIGGERS: dict[str, tuple[Trigger, ...]] = {
                  "shooting", "hamstring", "shin", "knee", "buttock", "ankle", "heel", "sole"]),
         Trigger(["sciatic", "pain", "ache", "aching", "burning", "shooting", "tingl", "pins", "numb", "electric",
                  "zing", "zap", "nerve", "throb", "radiat", "referr", "symptom", "prickl", "buzz", "fizz", "no",
-                 "can't", "couldn't", "dead"])),
+                 "can't", "couldn't", "dead", "weak", "floppy"])),
 }
 
 
@@ -441,8 +441,14 @@ _LEG_SYMPTOM_RULES: tuple[_Rule, ...] = (
        _ONE_LEG_PART, reach=False),
     _r("one_leg_weakness", r"(?P<s>\bweakness\s+in\s+(?:my\s+|the\s+)?(?:left\s+|right\s+|one\s+)?(?:leg|foot|ankle))",
        fatigue=True),
-    _r("one_leg_weakness", r"\b(?:(?:left|right|one)\s+|my\s+|the\s+)(?:leg|foot|ankle)\s+(?:(?:is|feels?|felt|went"
+    _r("one_leg_weakness", r"\b(?:my\s+|the\s+)(?:leg|foot|ankle)\s+(?:(?:is|feels?|felt|went"
                            r"|has\s+gone|seems|a\s+bit|quite|really|very|so)\s+){1,3}(?P<s>weak|floppy)\b", fatigue=True),
+    # One named side ("my left foot is weak") is not tiredness after a session, even in a sentence
+    # that mentions walking: weakness on one side is a nerve sign (domain.md rule 2).
+    _r("one_leg_weakness", r"\b(?:left|right|one)\s+(?:leg|foot|ankle)\s+(?:(?:is|feels|has\s+gone|has\s+been|seems"
+                           r"|a\s+bit|quite|really|very|so|getting|gone|still)\s+){1,3}(?P<s>weak\w*|floppy)\b"
+                           r"(?![^.;!?]{0,40}\b(?:during|on\s+the\s+(?:run|hills?|last|way|track|treadmill|climb)|at\s+the"
+                           r"\s+end|after\s+(?:the|my|a)\s+(?:run|race|session|walk|ride|long|[0-9])|by\s+the\s+end|towards))"),
 )
 
 #: A low-energy slip, trip or fall: one yes/no question first (domain.md rule 1, graded triage).
@@ -566,8 +572,8 @@ def read(s: str, doc: Doc, sentences: Callable[[], list[Sentence]]) -> FlagReadi
                 if r.flag not in leg_here and _matches(r, s, sent.start, sent.end, sent.question, sent.active):
                     leg_here.add(r.flag)
         if "leg_weakness" in here and "one_leg_weakness" not in leg_here:
-            if _matches(_LEG_SYMPTOM_RULES[2], s, sent.start, sent.end, sent.question, sent.active) \
-                    or _matches(_LEG_SYMPTOM_RULES[3], s, sent.start, sent.end, sent.question, sent.active):
+            if any(_matches(r, s, sent.start, sent.end, sent.question, sent.active)
+                   for r in _LEG_SYMPTOM_RULES if r.flag == "one_leg_weakness"):
                 leg_here.add("one_leg_weakness")
         had_tingle_context = False
         if found or fall_words or leg_here:

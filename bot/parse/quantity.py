@@ -54,6 +54,8 @@ class Qty:
     value: float
     #: A point inside the session ("at 3k"), not its size.
     positional: bool = False
+    #: A distance the user gave in miles (kept in km; the answer says it back in miles).
+    miles: bool = False
 
 
 @dataclass(slots=True)
@@ -431,7 +433,8 @@ def _quantity(m: re.Match[str], s: str, spans: list[tuple[int, int]], qtys: list
     reps = _REPS_BEFORE_RE.search(s, max(0, a - 8), a) if kind == "km" else None
     if reps is not None:
         value *= int(reps.group("n"))
-    qtys.append(Qty(a, b, kind, round(float(value), 4), positional))
+    qtys.append(Qty(a, b, kind, round(float(value), 4), positional,
+                    miles=m.lastgroup in ("miles", "halfmile", "amile")))
 
 
 def _overlaps(taken: list[tuple[int, int]], a: int, b: int) -> bool:

@@ -42,6 +42,16 @@ _WORRIED_RE = re.compile(
     r"|dangerous|sinister|cancer|a\s+slipped\s+disc|a\s+disc)"
     r"|something\s+(?:serious|sinister|seriously\s+wrong)|should\s+i\s+be\s+(?:worried|concerned))\b"
 )
+#: Worse over time in the user's words (not "worse after the run": that is one session's pain).
+_WORSE_RE = re.compile(
+    r"\b(?:(?:getting|got|gotten|gets|becoming|growing|going)\s+(?:\w+\s+)?(?:worse|more\s+painful|more\s+sore)"
+    r"(?!\s+(?:during|after|when|while|on|at|towards?|by|in\s+the))"
+    r"|worse\s+(?:and\s+worse|not\s+better|rather\s+than\s+better|each|every|by\s+the|than\s+last\s+week|week\s+on\s+week"
+    r"|day\s+by\s+day)|(?:hurts?|sorer|more\s+pain)\s+(?:\w+\s+)?(?:each|every)\s+(?:week|day)"
+    r"|(?:keeps?|kept)\s+(?:on\s+)?(?:creeping\s+up|getting\s+worse|going\s+up|rising)"
+    r"|not\s+(?:getting|got)\s+(?:any\s+)?better|no\s+better\s+(?:at\s+all|after|since|than\s+last)"
+    r"|(?:isn't|is\s+not|hasn't|has\s+not|not)\s+(?:been\s+)?improving|no\s+improvement)\b"
+)
 _NOT_WORRIED_RE = re.compile(
     r"\b(?:not|no\s+longer|never|don't|didn't|wasn't|isn't|less|stop|stopped|nothing\s+to)\s+(?:\w+\s+){0,2}?"
     r"(?:worried|worry|worrying|scared|anxious|concerned|afraid|frightened|panicking)\b"
@@ -108,6 +118,7 @@ class Signals:
     cleared: bool = False
     correction: bool = False
     same_as: Literal["yesterday", "suggested"] | None = None
+    worse: bool = False
 
 
 def _governed(s: str, lo: int, pos: int) -> bool:
@@ -149,14 +160,16 @@ def _same_as(s: str, lo: int, hi: int) -> Literal["yesterday", "suggested"] | No
 
 def read(s: str) -> Signals:
     """Worry, clearance, correction and "same as" in a normalised check-in text."""
-    worried = cleared = False
+    worried = cleared = worse = False
     same: Literal["yesterday", "suggested"] | None = None
     for m in _SENTENCE_RE.finditer(s):
         lo, hi = m.start(), m.end()
         question = "?" in m.group()
         worried = worried or _worried(s, lo, hi)
+        worse = worse or (not question and any(not _PLAN_RE.search(s, max(lo, w.start() - 20), w.start())
+                                                for w in _WORSE_RE.finditer(s, lo, hi)))
         cleared = cleared or _cleared(s, lo, hi, question)
         if same is None and not question:
             same = _same_as(s, lo, hi)
     correction = _CORRECTION_RE.search(s) is not None
-    return Signals(worried, cleared, correction, same)
+    return Signals(worried, cleared, correction, same, worse)

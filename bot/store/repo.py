@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from bot.domain import Activity, CheckIn, Intervals, Recommendation
+from bot.model.record import kind_rank
 from bot.store import users
 from bot.store.db import dialect_insert, is_sqlite, make_engine, sqlite_pragmas, upgrade
 from bot.store.inline import InlineSessions, sqlite_sync_engine
@@ -261,8 +262,8 @@ async def latest_activity_before(s: AsyncSession, user_id: int, day: date) -> Ac
     for checkin_id in (await s.execute(q)).scalars():
         acts = (await activities_of(s, [checkin_id]))[checkin_id]
         if acts:
-            rank = {"run": 0, "walk_run": 1}
-            best = min(acts, key=lambda a: (rank.get(a.kind, 2), -(a.minutes or 0)))
+            # The model's ranking of kinds (the session a check-in is named by), then the longest.
+            best = min(acts, key=lambda a: (kind_rank(a.kind), -(a.minutes or 0)))
             return activity_from_row(best)
     return None
 
@@ -394,33 +395,21 @@ async def delete_user(s: AsyncSession, user: UserRecord) -> dict[str, int]:
     return counts
 
 
-async def count_user_rows(s: AsyncSession, user: UserRecord) -> dict[str, int]:
-    """What a delete would erase, counted per kind (for a confirmation question)."""
-    uid = user.id
-    out: dict[str, int] = {}
-    out["activities"] = int((await s.execute(
+async def count_user_rows(s: AsyncSession, user_id: int, key: str) -> dict[str, int]:
+    """The rows that reference the user, per table, named as ``delete_user`` names them (the user's
+    own row aside): what a delete would erase (the confirmation question), and all zeros after one."""
+    out = {"activities": int((await s.execute(
         select(func.count()).select_from(ActivityRow).join(CheckInRow, ActivityRow.checkin_id == CheckInRow.id)  # type: ignore[arg-type]
-        .where(CheckInRow.user_id == uid))).scalar_one())
+        .where(CheckInRow.user_id == user_id))).scalar_one())}
     for name, model, col in (("checkins", CheckInRow, CheckInRow.user_id),
-                             ("messages_sent", SentMessage, SentMessage.user_id),
-                             ("messages_received", InboundMessage, InboundMessage.user_id),
-                             ("recommendations", RecommendationRow, RecommendationRow.user_id)):
-        out[name] = int((await s.execute(select(func.count()).select_from(model).where(col == uid))).scalar_one())
-    q = select(func.count()).select_from(GroupMember).where(GroupMember.user_key == user.key)
-    out["group_memberships"] = int((await s.execute(q)).scalar_one())
+                             ("recommendations", RecommendationRow, RecommendationRow.user_id),
+                             ("sent_messages", SentMessage, SentMessage.user_id),
+                             ("inbound_messages", InboundMessage, InboundMessage.user_id),
+                             ("user_pauses", UserPause, UserPause.user_id)):
+        out[name] = int((await s.execute(select(func.count()).select_from(model).where(col == user_id))).scalar_one())
+    # Group links are keyed by user key, as in delete_user.
+    q = select(func.count()).select_from(GroupMember).where(GroupMember.user_key == key)
+    out["group_members"] = int((await s.execute(q)).scalar_one())
+    q = select(func.count()).select_from(RunningGroup).where(RunningGroup.owner_key == key)  # type: ignore[arg-type]
+    out["teams_owned"] = int((await s.execute(q)).scalar_one())
     return out
-
-
-async def count_rows_for(s: AsyncSession, user_id: int, key: str | None = None) -> int:
-    """How many rows anywhere still reference the user (0 after a complete delete)."""
-    total = 0
-    for model, col in ((CheckInRow, CheckInRow.user_id), (RecommendationRow, RecommendationRow.user_id),
-                       (SentMessage, SentMessage.user_id), (InboundMessage, InboundMessage.user_id),
-                       (UserPause, UserPause.user_id), (User, User.id)):
-        total += int((await s.execute(select(func.count()).select_from(model).where(col == user_id))).scalar_one())
-    if key is not None:
-        q = select(func.count()).select_from(GroupMember).where(GroupMember.user_key == key)
-        total += int((await s.execute(q)).scalar_one())
-        q = select(func.count()).select_from(RunningGroup).where(RunningGroup.owner_key == key)  # type: ignore[arg-type]
-        total += int((await s.execute(q)).scalar_one())
-    return total

@@ -131,8 +131,8 @@ async def member_weeks(s: AsyncSession, group: RunningGroup, week_start: date,
     return out, len(links)
 
 
-def _n(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+def _count(n: int, one: str, many: str) -> str:
+    return (one if n == 1 else many).format(n=n)
 
 
 def format_digest(week_start: date, weeks: Sequence[MemberWeek], member_count: int,
@@ -140,16 +140,18 @@ def format_digest(week_start: date, weeks: Sequence[MemberWeek], member_count: i
     """The digest as plain text (adapters escape and format it). Pain only for opted-in members,
     and none at all when fewer than PAIN_MIN_ANSWERING members checked in."""
     end = week_start + timedelta(days=6)
-    span = f"{week_start:%a %d %b} - {end:%a %d %b}"
-    head = (f"{title}: " if title else "") + (f"this week so far ({span})" if partial else f"week of {span}")
+    span = M.DIGEST_SPAN.format(start=week_start, end=end)
+    head = (M.DIGEST_TITLE.format(title=title) if title else "") + (
+        M.DIGEST_SO_FAR if partial else M.DIGEST_WEEK).format(span=span)
     if member_count == 0:
         return head + "\n" + M.DIGEST_NOBODY
     if not weeks:
-        return head + "\n" + M.DIGEST_NO_CHECKINS.format(members=_n(member_count, "member"))
+        return head + "\n" + M.DIGEST_NO_CHECKINS.format(
+            members=_count(member_count, M.MEMBERS_ONE, M.MEMBERS_MANY))
     sessions = sum(w.sessions for w in weeks)
     minutes = sum(w.minutes for w in weeks)
-    lines = [head, f"{len(weeks)} of {member_count} members checked in: "
-                   f"{_n(sessions, 'session')}, {minutes} minutes in all."]
+    lines = [head, M.DIGEST_TOTALS.format(n=len(weeks), members=member_count, minutes=M.plural(minutes, "minute"),
+                                          sessions=_count(sessions, M.SESSIONS_ONE, M.SESSIONS_MANY))]
     by_kind: dict[str, list[int]] = {}
     for w in weeks:
         for k, (n, mins) in w.kinds.items():
@@ -158,21 +160,22 @@ def format_digest(week_start: date, weeks: Sequence[MemberWeek], member_count: i
             tot[1] += mins
     if by_kind:
         lines.append(M.DIGEST_BY_KIND + ", ".join(
-            f"{M.DIGEST_KIND[k]} {n} ({mins} min)" for k in KIND_ORDER if k in by_kind
+            M.DIGEST_KIND_LINE.format(kind=M.DIGEST_KIND[k], n=n, minutes=mins) for k in KIND_ORDER if k in by_kind
             for n, mins in [by_kind[k]]) + ".")
     pain_ok = len(weeks) >= PAIN_MIN_ANSWERING
     shared = [w.pain for w in weeks if w.pain is not None]
     if pain_ok and shared:
         lines.append(M.DIGEST_SHARED_PAIN.format(pain=sum(shared) / len(shared), n=len(shared)))
     for w in sorted(weeks, key=lambda w: (-w.minutes, -w.checkins, w.name)):
-        parts = [_n(w.checkins, "check-in"), _n(w.sessions, "session"), f"{w.minutes} min"]
+        parts = [_count(w.checkins, M.CHECKINS_ONE, M.CHECKINS_MANY),
+                 _count(w.sessions, M.SESSIONS_ONE, M.SESSIONS_MANY), M.DIGEST_MINUTES.format(n=w.minutes)]
         if w.run_minutes:
-            parts[-1] += f" ({w.run_minutes} running)"
+            parts[-1] += M.DIGEST_RUNNING.format(n=w.run_minutes)
         if w.streak >= STREAK_SHOWN:
-            parts.append(f"{w.streak}-day streak")
+            parts.append(M.DIGEST_STREAK.format(n=w.streak))
         if pain_ok and w.pain is not None:
-            parts.append(f"morning pain {w.pain:.1f}/10")
-        lines.append(f"- {w.name}: " + ", ".join(parts))
+            parts.append(M.DIGEST_PAIN.format(pain=w.pain))
+        lines.append(M.DIGEST_MEMBER.format(name=w.name, parts=", ".join(parts)))
     lines.append(M.DIGEST_FOOTER)
     return "\n".join(lines)
 
