@@ -57,6 +57,10 @@ SETTINGS: list[tuple[str, str, Any]] = [
     ("only weekdays from now on", "set_days", ("set", WEEKDAYS)),
     ("WEEKDAYS ONLY PLEASE", "set_days", ("set", WEEKDAYS)),
     ("not on Sundays", "set_days", ("drop", ("sun",))),
+    # Habitual days are a schedule, not a break; a dated weekend is a break.
+    ("no check-ins at the weekend please", "set_days", ("drop", ("sat", "sun"))),
+    ("Pause on weekends", "set_days", ("drop", ("sat", "sun"))),
+    ("no check ins on fridays thx", "set_days", ("drop", ("fri",))),
     ("no sundays please", "set_days", ("drop", ("sun",))),
     ("not at weekends please", "set_days", ("drop", ("sat", "sun"))),
     ("just mon wed fri", "set_days", ("set", ("mon", "wed", "fri"))),

@@ -277,7 +277,7 @@ _DAYS_CUE_RE = re.compile(
     r"|message|remind|don't|dont|too|as\s+well|off|plus|without|apart\s+from|but\s+not|never|drop|remove|include"
     r"|weekdays|weekends|from\s+now\s+on|please|move|on)\b"
 )
-_NEG_RE = re.compile(r"\b(?:not|no|except|skip|without|don't|dont|never|drop|remove|apart\s+from|but\s+not|minus"
+_NEG_RE = re.compile(r"\b(?:not|no|except|skip|without|don't|dont|never|drop|remove|apart\s+from|but\s+not|minus|pause"
                      r"|take\s+out|leave\s+out|off)\b")
 _ADD_RE = re.compile(r"\b(?:add|also|too|as\s+well|plus|include|and\s+also)\b")
 
@@ -516,6 +516,9 @@ def _r_pause(s: str, today: date) -> tuple[Kind, Value] | None:
     back = resume_date(s, today)
     if back is not None:
         return "pause", back
+    days = _days(s)
+    if days is not None and days[0] == "drop":
+        return None  # "no check-ins at the weekend": which days, not a break ("this weekend" has a date)
     if _STRONG_PAUSE_RE.search(s) and not _TZ_RE.search(s) and not _RESUME_RE.search(s):
         return "pause", None
     return None
