@@ -20,7 +20,11 @@ def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
 class User(SQLModel, table=True):
     __tablename__ = "users"
     #: The scheduler reads the distinct (time zone, check-in time) pairs off this index (0002).
-    __table_args__ = (Index("ix_users_tz_time", "timezone", "checkin_time"),)
+    __table_args__ = (
+        Index("ix_users_tz_time", "timezone", "checkin_time"),
+        # Admin stats: signups in a date range (0010).
+        Index("ix_users_created", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, unique=True, max_length=200)
@@ -61,6 +65,8 @@ class CheckInRow(SQLModel, table=True):
         UniqueConstraint("user_id", "local_date", name="uq_checkin_user_date"),
         # The scheduler's silence rules: a user's latest check-in change (0007).
         Index("ix_checkins_user_updated", "user_id", "updated_at"),
+        # Admin stats: check-ins in a date range, daily active users (0010).
+        Index("ix_checkins_date_user", "local_date", "user_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -101,7 +107,11 @@ class ActivityRow(SQLModel, table=True):
 
 class RecommendationRow(SQLModel, table=True):
     __tablename__ = "recommendations"
-    __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_reco_user_date"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date", name="uq_reco_user_date"),
+        # Admin stats: suggestions in a date range (0010).
+        Index("ix_reco_date", "local_date"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
@@ -128,6 +138,8 @@ class SentMessage(SQLModel, table=True):
         # The silence rules: a user's latest sent check-in, latest answer (0007).
         Index("ix_sent_user_kind_sent_at", "user_id", "kind", "sent_at"),
         Index("ix_sent_user_answered", "user_id", "answered_at"),
+        # Admin stats: prompts of a kind in a date range (0010).
+        Index("ix_sent_kind_date", "kind", "local_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,29 @@
+"""indexes for the admin stats: check-ins, suggestions and prompts by date, users by signup
+
+Revision ID: 0010
+Revises: 0007
+Create Date: 2026-11-30 16:00:00
+
+"""
+
+from alembic import op
+
+revision = '0010'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # (date, user): daily active users and the range filters read the index alone.
+    op.create_index('ix_checkins_date_user', 'checkins', ['local_date', 'user_id'])
+    op.create_index('ix_reco_date', 'recommendations', ['local_date'])
+    op.create_index('ix_sent_kind_date', 'sent_messages', ['kind', 'local_date'])
+    op.create_index('ix_users_created', 'users', ['created_at'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_users_created', table_name='users')
+    op.drop_index('ix_sent_kind_date', table_name='sent_messages')
+    op.drop_index('ix_reco_date', table_name='recommendations')
+    op.drop_index('ix_checkins_date_user', table_name='checkins')

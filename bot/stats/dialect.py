@@ -1,0 +1,73 @@
+"""The SQL pieces that differ between SQLite and PostgreSQL, so each stats query is written once.
+
+Dates are bound as ISO strings on SQLite (how it stores them; sqlite3's date adapters are
+deprecated) and cast from text on PostgreSQL (asyncpg wants typed parameters).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+
+@dataclass(frozen=True)
+class Dialect:
+    pg: bool
+
+    @classmethod
+    def named(cls, name: str) -> Dialect:
+        return cls(pg=name == "postgresql")
+
+    # --- parameters ---------------------------------------------------------------------------
+
+    def date(self, name: str) -> str:
+        return f"CAST(:{name} AS DATE)" if self.pg else f":{name}"
+
+    def ts(self, name: str) -> str:
+        return f"CAST(:{name} AS TIMESTAMPTZ)" if self.pg else f":{name}"
+
+    def bind_date(self, d: date) -> object:
+        return d if self.pg else d.isoformat()
+
+    def bind_ts(self, d: date) -> object:
+        """Midnight UTC at the start of ``d``, as stored (SQLAlchemy's SQLite text format)."""
+        at = datetime.combine(d, time(), UTC)
+        return at if self.pg else at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    # --- expressions --------------------------------------------------------------------------
+
+    def day_of(self, col: str) -> str:
+        """The UTC date of a timestamp column."""
+        return f"CAST(timezone('UTC', {col}) AS DATE)" if self.pg else f"date({col})"
+
+    def days(self, a: str, b: str) -> str:
+        """Whole days from date ``b`` to date ``a`` (an integer)."""
+        return f"({a} - {b})" if self.pg else f"CAST(julianday({a}) - julianday({b}) AS INTEGER)"
+
+    def minutes(self, a: str, b: str) -> str:
+        """Minutes from timestamp ``b`` to ``a``."""
+        return (f"(EXTRACT(EPOCH FROM ({a} - {b})) / 60.0)" if self.pg
+                else f"((julianday({a}) - julianday({b})) * 1440.0)")
+
+    def platform(self, col: str) -> str:
+        """The platform part of a user key (``telegram`` of ``telegram:123``)."""
+        return f"split_part({col}, ':', 1)" if self.pg else f"substr({col}, 1, instr({col}, ':') - 1)"
+
+    def json_text(self, col: str, field: str) -> str:
+        """A top-level field of a JSON text column, as text (an array as its JSON text)."""
+        return f"(CAST({col} AS json) ->> '{field}')" if self.pg else f"json_extract({col}, '$.{field}')"
+
+    def json_true(self, col: str, field: str) -> str:
+        return f"{self.json_text(col, field)} = 'true'" if self.pg else f"json_extract({col}, '$.{field}') = 1"
+
+    def median(self, inner: str, col: str = "x") -> str:
+        """A query for (median of ``col``, distinct users, rows) over the rows of ``inner`` (which
+        selects ``user_id`` and ``col``). PostgreSQL has percentile_cont; SQLite takes the middle one
+        or two rows of the sorted values (an index-free sort of the aggregate's input only)."""
+        if self.pg:
+            return (f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}), COUNT(DISTINCT user_id), COUNT(*) "
+                    f"FROM ({inner}) v")
+        return (f"WITH v AS ({inner}), n AS (SELECT COUNT(*) AS c, COUNT(DISTINCT user_id) AS u FROM v) "
+                f"SELECT (SELECT AVG({col}) FROM (SELECT {col} FROM v ORDER BY {col} "
+                f"LIMIT 2 - (SELECT c FROM n) % 2 OFFSET ((SELECT c FROM n) - 1) / 2)), "
+                f"(SELECT u FROM n), (SELECT c FROM n)")

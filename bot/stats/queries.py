@@ -1,0 +1,272 @@
+"""The stats queries: each one SQL aggregate (GROUP BY in the database), written once for both
+engines with :class:`~bot.stats.dialect.Dialect`. Nothing here loads rows to count them in
+Python: every result is a handful of rows, one per group.
+
+Every figure comes with the number of distinct users behind it, for the small-numbers rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.groups import STREAK_LOOKBACK, STREAK_SHOWN
+from bot.stats.dialect import Dialect
+
+#: Weeks after signup that retention follows.
+RETENTION_WEEKS = 8
+#: A user's first and latest stretch of check-ins compared for the pain outcome (days)...
+OUTCOME_SPAN = 14
+#: ...and the history a user needs for the two stretches not to overlap.
+OUTCOME_MIN_HISTORY = 2 * OUTCOME_SPAN
+#: A fall in morning pain of this much or more is the minimal important change (0-10 scale).
+MIC = 2.0
+#: The outcome distribution's bins run from -CLAMP to +CLAMP (whole points; beyond falls in the end bins).
+CLAMP = 5
+
+
+@dataclass(frozen=True)
+class Range:
+    """Local dates ``start`` to ``end`` inclusive; ``team`` (a group's title or key) narrows every
+    figure to that group's members."""
+
+    start: date
+    end: date
+    team: str | None = None
+
+    @property
+    def monday(self) -> date:
+        """Weeks (new users, cohorts, weekly minutes) are ISO weeks starting on Monday."""
+        return self.start - timedelta(days=self.start.weekday())
+
+
+Row = tuple[Any, ...]
+
+
+class Queries:
+    def __init__(self, s: AsyncSession, r: Range) -> None:
+        self.s, self.r = s, r
+        self.d = d = Dialect.named(s.get_bind().dialect.name)
+        self.p: dict[str, Any] = {
+            "start": d.bind_date(r.start), "end": d.bind_date(r.end), "monday": d.bind_date(r.monday),
+            "a7": d.bind_date(r.end - timedelta(days=6)), "a30": d.bind_date(r.end - timedelta(days=29)),
+            "prev": d.bind_date(r.end - timedelta(days=1)), "look": d.bind_date(r.end - STREAK_LOOKBACK),
+            "start_ts": d.bind_ts(r.start), "end_ts": d.bind_ts(r.end + timedelta(days=1)),
+        }
+        if r.team is not None:
+            self.p["team"] = r.team
+        # Shorthands used in the SQL below.
+        self.start, self.end = d.date("start"), d.date("end")
+
+    def only(self, uid: str) -> str:
+        """`` AND <uid> is one of the team's members`` (nothing without a team)."""
+        if self.r.team is None:
+            return ""
+        return (f" AND {uid} IN (SELECT tu.id FROM users tu JOIN group_members tm ON tm.user_key = tu.key "
+                f"JOIN running_groups tg ON tg.id = tm.group_id WHERE tg.title = :team OR tg.key = :team)")
+
+    def teams(self, g: str = "g") -> str:
+        return f" AND ({g}.title = :team OR {g}.key = :team)" if self.r.team is not None else ""
+
+    async def rows(self, sql: str) -> list[Row]:
+        return [tuple(r) for r in (await self.s.execute(text(sql), self.p)).all()]
+
+    async def one(self, sql: str) -> Row:
+        return (await self.rows(sql))[0]
+
+    # --- users ----------------------------------------------------------------------------------
+
+    async def users(self) -> Row:
+        """(total, paused, blocked, stopped): users who existed at the end of the range; status as now."""
+        return await self.one(
+            f"SELECT COUNT(*), "
+            f"COALESCE(SUM(CASE WHEN status = 'active' AND paused_until >= {self.end} THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN status = 'blocked' THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN status = 'stopped' THEN 1 ELSE 0 END), 0) "
+            f"FROM users u WHERE created_at < {self.d.ts('end_ts')}{self.only('u.id')}")
+
+    async def active(self) -> Row:
+        """(checked in within the last 7 days of the range, within its last 30 days)."""
+        return await self.one(
+            f"SELECT COUNT(DISTINCT CASE WHEN local_date >= {self.d.date('a7')} THEN user_id END), "
+            f"COUNT(DISTINCT user_id) FROM checkins "
+            f"WHERE local_date >= {self.d.date('a30')} AND local_date <= {self.end}{self.only('user_id')}")
+
+    async def by_platform(self) -> list[Row]:
+        p = self.d.platform("key")
+        return await self.rows(
+            f"SELECT {p} AS platform, COUNT(*) FROM users u WHERE created_at < {self.d.ts('end_ts')}"
+            f"{self.only('u.id')} GROUP BY {p} ORDER BY 1")
+
+    async def new_per_week(self) -> list[Row]:
+        w = f"{self.d.days(self.d.day_of('created_at'), self.d.date('monday'))} / 7"
+        return await self.rows(
+            f"SELECT {w} AS w, COUNT(*) FROM users u WHERE created_at >= {self.d.ts('start_ts')} "
+            f"AND created_at < {self.d.ts('end_ts')}{self.only('u.id')} GROUP BY {w} ORDER BY 1")
+
+    # --- check-ins ------------------------------------------------------------------------------
+
+    def _prompts(self, kind: str, alias: str = "") -> str:
+        a = f"{alias}." if alias else ""
+        return (f"{a}kind = '{kind}' AND {a}status = 'sent' AND {a}local_date >= {self.start} "
+                f"AND {a}local_date <= {self.end}{self.only(a + 'user_id')}")
+
+    async def prompts_daily(self) -> list[Row]:
+        """Per date: (date, sent, answered, users sent to, users who answered)."""
+        return await self.rows(
+            f"SELECT local_date, COUNT(*), COUNT(answered_at), COUNT(DISTINCT user_id), "
+            f"COUNT(DISTINCT CASE WHEN answered_at IS NOT NULL THEN user_id END) "
+            f"FROM sent_messages WHERE {self._prompts('checkin')} GROUP BY local_date ORDER BY local_date")
+
+    async def prompts_total(self) -> Row:
+        """(sent, answered, users sent to, users who answered) over the range."""
+        return await self.one(
+            f"SELECT COUNT(*), COUNT(answered_at), COUNT(DISTINCT user_id), "
+            f"COUNT(DISTINCT CASE WHEN answered_at IS NOT NULL THEN user_id END) "
+            f"FROM sent_messages WHERE {self._prompts('checkin')}")
+
+    async def answer_minutes(self) -> Row:
+        """(median minutes from check-in question to answer, users, answers)."""
+        m = self.d.minutes("answered_at", "sent_at")
+        return await self.one(self.d.median(
+            f"SELECT user_id, {m} AS x FROM sent_messages WHERE {self._prompts('checkin')} "
+            f"AND answered_at IS NOT NULL AND answered_at >= sent_at"))
+
+    async def reminders(self) -> Row:
+        """(reminders sent, users; answered after the reminder, users)."""
+        return await self.one(
+            f"SELECT COUNT(*), COUNT(DISTINCT r.user_id), COUNT(c.id), COUNT(DISTINCT c.user_id) "
+            f"FROM sent_messages r LEFT JOIN sent_messages c ON c.user_id = r.user_id "
+            f"AND c.local_date = r.local_date AND c.kind = 'checkin' AND c.answered_at > r.sent_at "
+            f"WHERE {self._prompts('reminder', 'r')}")
+
+    async def active_daily(self) -> list[Row]:
+        """Per date: (date, users who checked in)."""
+        return await self.rows(
+            f"SELECT local_date, COUNT(DISTINCT user_id) FROM checkins WHERE local_date >= {self.start} "
+            f"AND local_date <= {self.end}{self.only('user_id')} GROUP BY local_date ORDER BY local_date")
+
+    # --- coaching -------------------------------------------------------------------------------
+
+    def _recos(self) -> str:
+        return f"local_date >= {self.start} AND local_date <= {self.end}{self.only('user_id')}"
+
+    async def suggestions(self) -> list[Row]:
+        return await self.rows(
+            f"SELECT action, COUNT(*), COUNT(DISTINCT user_id) FROM recommendations WHERE {self._recos()} "
+            f"GROUP BY action ORDER BY action")
+
+    async def nudges(self) -> Row:
+        """(keep_moving given, users, add_strength given, users)."""
+        n = self.d.json_text("payload", "nudges")
+        parts = []
+        for nudge in ("keep_moving", "add_strength"):
+            hit = f"{n} LIKE '%\"{nudge}\"%'"
+            parts.append(f"COALESCE(SUM(CASE WHEN {hit} THEN 1 ELSE 0 END), 0), "
+                         f"COUNT(DISTINCT CASE WHEN {hit} THEN user_id END)")
+        return await self.one(f"SELECT {', '.join(parts)} FROM recommendations WHERE {self._recos()}")
+
+    async def referrals(self) -> list[Row]:
+        """Per urgency: (urgency, referrals, users)."""
+        u = self.d.json_text("payload", "urgency")
+        return await self.rows(
+            f"SELECT {u} AS urgency, COUNT(*), COUNT(DISTINCT user_id) FROM recommendations "
+            f"WHERE {self._recos()} AND {self.d.json_true('payload', 'refer')} GROUP BY {u} ORDER BY 1")
+
+    async def red_flags(self) -> Row:
+        """(check-ins that reported a red flag, users)."""
+        return await self.one(
+            f"SELECT COUNT(*), COUNT(DISTINCT user_id) FROM checkins WHERE local_date >= {self.start} "
+            f"AND local_date <= {self.end} AND red_flags <> '[]'{self.only('user_id')}")
+
+    # --- retention ------------------------------------------------------------------------------
+
+    def _cohort(self) -> str:
+        d = self.d
+        d0 = d.day_of("created_at")
+        return (f"SELECT id, {d0} AS d0, {d.days(d0, d.date('monday'))} / 7 AS cw FROM users u "
+                f"WHERE created_at >= {d.ts('start_ts')} AND created_at < {d.ts('end_ts')}{self.only('u.id')}")
+
+    async def cohort_sizes(self) -> list[Row]:
+        return await self.rows(f"SELECT cw, COUNT(*) FROM ({self._cohort()}) k GROUP BY cw ORDER BY cw")
+
+    async def retention(self) -> list[Row]:
+        """Per (cohort week, week after signup 1..8): users with a check-in that week."""
+        days = self.d.days("c.local_date", "k.d0")
+        return await self.rows(
+            f"SELECT k.cw, {days} / 7 + 1 AS wk, COUNT(DISTINCT c.user_id) FROM ({self._cohort()}) k "
+            f"JOIN checkins c ON c.user_id = k.id AND c.local_date >= k.d0 "
+            f"WHERE {days} < {7 * RETENTION_WEEKS} AND c.local_date <= {self.end} "
+            f"GROUP BY k.cw, {days} / 7 + 1 ORDER BY 1, 2")
+
+    # --- outcomes -------------------------------------------------------------------------------
+
+    def _pain_change(self) -> str:
+        """One row per user with enough history: (user_id, x = latest two weeks' mean morning pain
+        minus the first two weeks')."""
+        d = self.d
+        return (
+            f"SELECT c.user_id, "
+            f"AVG(CASE WHEN {d.days('b.l', 'c.local_date')} < {OUTCOME_SPAN} THEN c.pain END) - "
+            f"AVG(CASE WHEN {d.days('c.local_date', 'b.f')} < {OUTCOME_SPAN} THEN c.pain END) AS x "
+            f"FROM (SELECT user_id, MIN(local_date) AS f, MAX(local_date) AS l FROM checkins "
+            f"WHERE pain IS NOT NULL AND local_date <= {self.end}{self.only('user_id')} GROUP BY user_id "
+            f"HAVING {d.days('MAX(local_date)', 'MIN(local_date)')} >= {OUTCOME_MIN_HISTORY} "
+            f"AND MAX(local_date) >= {self.start}) b "
+            f"JOIN checkins c ON c.user_id = b.user_id AND c.pain IS NOT NULL AND c.local_date >= b.f "
+            f"AND c.local_date <= b.l "
+            f"AND ({d.days('c.local_date', 'b.f')} < {OUTCOME_SPAN} OR {d.days('b.l', 'c.local_date')} < {OUTCOME_SPAN}) "
+            f"GROUP BY c.user_id")
+
+    async def pain_change(self) -> Row:
+        """(median change, users, users whose pain fell by MIC or more)."""
+        inner = self._pain_change()
+        med, users, _ = await self.one(self.d.median(inner))
+        improved = await self.one(f"SELECT COUNT(*) FROM ({inner}) v WHERE x <= {-MIC}")
+        return med, users, improved[0]
+
+    async def pain_change_bins(self) -> list[Row]:
+        """Per whole-point change (clamped to +-CLAMP): users."""
+        b = f"CASE WHEN x < {-CLAMP} THEN {-CLAMP} WHEN x > {CLAMP} THEN {CLAMP} ELSE CAST(ROUND(x) AS INTEGER) END"
+        return await self.rows(f"SELECT {b} AS bin, COUNT(*) FROM ({self._pain_change()}) v GROUP BY {b} ORDER BY 1")
+
+    async def weekly_minutes(self) -> list[Row]:
+        """Per (week, kind): (week, kind, minutes, users)."""
+        w = f"{self.d.days('c.local_date', self.d.date('monday'))} / 7"
+        return await self.rows(
+            f"SELECT {w} AS w, a.kind, SUM(a.minutes), COUNT(DISTINCT c.user_id) FROM activities a "
+            f"JOIN checkins c ON c.id = a.checkin_id WHERE c.local_date >= {self.start} "
+            f"AND c.local_date <= {self.end} AND a.minutes IS NOT NULL{self.only('c.user_id')} "
+            f"GROUP BY {w}, a.kind ORDER BY 1, 2")
+
+    # --- teams ----------------------------------------------------------------------------------
+
+    async def team_rows(self) -> list[Row]:
+        """Per active group: (title, key, members, members who checked in within the range's last 7
+        days, members on a streak of STREAK_SHOWN+ days, mean current streak of those with a user row).
+
+        A current streak ends on the range's last day or the day before (today may be unanswered):
+        check-ins numbered newest first, day offset plus number is constant along a run of days.
+        """
+        d = self.d
+        grp = f"{d.days('c.local_date', self.end)} + ROW_NUMBER() OVER (PARTITION BY c.user_id ORDER BY c.local_date DESC)"
+        streaks = (
+            f"SELECT user_id, CASE WHEN MAX(local_date) = {self.end} THEN SUM(CASE WHEN grp = 1 THEN 1 ELSE 0 END) "
+            f"WHEN MAX(local_date) = {d.date('prev')} THEN SUM(CASE WHEN grp = 0 THEN 1 ELSE 0 END) ELSE 0 END AS streak "
+            f"FROM (SELECT c.user_id, c.local_date, {grp} AS grp FROM checkins c "
+            f"WHERE c.local_date <= {self.end} AND c.local_date > {d.date('look')} "
+            f"AND c.user_id IN (SELECT u.id FROM users u JOIN group_members m ON m.user_key = u.key)) z "
+            f"GROUP BY user_id")
+        return await self.rows(
+            f"SELECT g.title, g.key, COUNT(DISTINCT m.user_key), "
+            f"COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM checkins c WHERE c.user_id = u.id "
+            f"AND c.local_date >= {d.date('a7')} AND c.local_date <= {self.end}) THEN m.user_key END), "
+            f"COUNT(DISTINCT CASE WHEN s.streak >= {STREAK_SHOWN} THEN m.user_key END), "
+            f"AVG(CASE WHEN u.id IS NOT NULL THEN COALESCE(s.streak, 0) END) "
+            f"FROM running_groups g JOIN group_members m ON m.group_id = g.id "
+            f"LEFT JOIN users u ON u.key = m.user_key LEFT JOIN ({streaks}) s ON s.user_id = u.id "
+            f"WHERE g.active{self.teams()} GROUP BY g.id, g.title, g.key ORDER BY g.title, g.key")

@@ -1,0 +1,170 @@
+"""The stats report: every figure of the admin views, computed by :mod:`bot.stats.queries` and
+passed through the small-numbers rule (:func:`bot.stats.privacy.cell`) before anyone sees it.
+
+The report is a plain JSON-ready dict (the ``/admin/api/stats`` format, docs/contracts.md); the CLI
+table, the chat summary, the CSV and the dashboard's charts are all drawn from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.stats.privacy import cell
+from bot.stats.queries import CLAMP, MIC, RETENTION_WEEKS, Queries, Range
+
+Report = dict[str, Any]
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(num / den, 3) if den else None
+
+
+def _round(x: Any, nd: int = 1) -> float | None:
+    return None if x is None else round(float(x), nd)
+
+
+def _week(r: Range, w: int) -> str:
+    return (r.monday + timedelta(days=7 * int(w))).isoformat()
+
+
+async def build(s: AsyncSession, r: Range) -> Report:
+    q = Queries(s, r)
+    total, paused, blocked, stopped = await q.users()
+    a7, a30 = await q.active()
+    sent, answered, sent_u, answered_u = await q.prompts_total()
+    med_min, med_u, _ = await q.answer_minutes()
+    rem, rem_u, after, _after_u = await q.reminders()
+    km, km_u, st, st_u = await q.nudges()
+    flags, flags_u = await q.red_flags()
+    med_change, change_u, improved = await q.pain_change()
+    return {
+        "range": {"start": r.start.isoformat(), "end": r.end.isoformat(), "team": r.team},
+        "users": {
+            "total": cell(total, total), "active_7d": cell(a7, a7), "active_30d": cell(a30, a30),
+            "paused": cell(paused, paused), "blocked": cell(blocked, blocked), "stopped": cell(stopped, stopped),
+            "new_per_week": [{"week": _week(r, w), "users": cell(n, n)} for w, n in await q.new_per_week()],
+            "by_platform": {str(p): cell(n, n) for p, n in await q.by_platform()},
+        },
+        "checkins": {
+            "sent": cell(sent, sent_u), "answered": cell(answered, answered_u),
+            "response_rate": cell(_rate(answered, sent), sent_u),
+            "median_minutes_to_answer": cell(_round(med_min), med_u),
+            "reminders_sent": cell(rem, rem_u),
+            "answered_after_reminder_share": cell(_rate(after, rem), rem_u),
+            "daily": [{"date": _iso(d), "sent": cell(n, u), "answered": cell(a, au)}
+                      for d, n, a, u, au in await q.prompts_daily()],
+            "active_daily": [{"date": _iso(d), "users": cell(n, n)} for d, n in await q.active_daily()],
+        },
+        "coaching": {
+            "suggestions": {str(a): cell(n, u) for a, n, u in await q.suggestions()},
+            "nudges": {"keep_moving": cell(km, km_u), "add_strength": cell(st, st_u)},
+            "referrals": {str(g or "none"): cell(n, u) for g, n, u in await q.referrals()},
+            "red_flag_answers": cell(flags, flags_u),
+        },
+        "retention": await _retention(q, r),
+        "outcomes": {
+            "users": cell(change_u, change_u),
+            "median_pain_change": cell(_round(med_change), change_u),
+            "improved_share": cell(_rate(improved, change_u), change_u),
+            "improved_by": MIC,
+            "distribution": [{"change": int(b), "users": cell(n, n)} for b, n in await q.pain_change_bins()],
+            "weekly_minutes": [{"week": _week(r, w), "kind": str(k), "minutes": cell(round(float(m)), u),
+                                "users": cell(u, u)} for w, k, m, u in await q.weekly_minutes()],
+        },
+        "teams": [
+            {"team": title or key, "members": cell(n, n), "participation": cell(_rate(act, n), n),
+             "active_7d": cell(act, act), "on_streak": cell(strk, strk), "mean_streak_days": cell(_round(mean), n)}
+            for title, key, n, act, strk, mean in await q.team_rows()
+        ],
+    }
+
+
+def _iso(d: Any) -> str:
+    return d.isoformat() if isinstance(d, date) else str(d)
+
+
+async def _retention(q: Queries, r: Range) -> list[dict[str, Any]]:
+    """One row per weekly signup cohort: its size and, for weeks 1-8 after signup, the share still
+    checking in (None where that week has not begun for everyone in the cohort)."""
+    active = {(int(cw), int(wk)): int(n) for cw, wk, n in await q.retention()}
+    out = []
+    for cw, size in await q.cohort_sizes():
+        first = r.monday + timedelta(days=7 * int(cw))
+        weeks: list[Any] = []
+        for wk in range(1, RETENTION_WEEKS + 1):
+            # The cohort's last signup day plus (wk - 1) weeks: week wk has begun for all of them.
+            if first + timedelta(days=6 + 7 * (wk - 1)) > r.end:
+                weeks.append(None)
+                continue
+            n = active.get((int(cw), wk), 0)
+            weeks.append(cell(round(n / size, 3), n) if cell(size, size) == size else cell(None, size))
+        out.append({"cohort": first.isoformat(), "users": cell(size, size), "weeks": weeks})
+    return out
+
+
+# --- flat forms ------------------------------------------------------------------------------------
+
+
+def flat(rep: Report) -> Iterator[tuple[str, str, str, Any]]:
+    """(section, figure, detail, value) rows: the CSV download and the CLI table."""
+    u, c, k, o = rep["users"], rep["checkins"], rep["coaching"], rep["outcomes"]
+    for name in ("total", "active_7d", "active_30d", "paused", "blocked", "stopped"):
+        yield "users", name, "", u[name]
+    for p, n in u["by_platform"].items():
+        yield "users", "by_platform", p, n
+    for row in u["new_per_week"]:
+        yield "users", "new_per_week", row["week"], row["users"]
+    for name in ("sent", "answered", "response_rate", "median_minutes_to_answer", "reminders_sent",
+                 "answered_after_reminder_share"):
+        yield "checkins", name, "", c[name]
+    for row in c["daily"]:
+        yield "checkins", "daily_sent", row["date"], row["sent"]
+        yield "checkins", "daily_answered", row["date"], row["answered"]
+    for row in c["active_daily"]:
+        yield "checkins", "daily_active_users", row["date"], row["users"]
+    for a, n in k["suggestions"].items():
+        yield "coaching", "suggestions", a, n
+    for a, n in k["nudges"].items():
+        yield "coaching", "nudges", a, n
+    for a, n in k["referrals"].items():
+        yield "coaching", "referrals", a, n
+    yield "coaching", "red_flag_answers", "", k["red_flag_answers"]
+    for row in rep["retention"]:
+        yield "retention", "cohort_users", row["cohort"], row["users"]
+        for i, share in enumerate(row["weeks"], start=1):
+            yield "retention", f"week_{i}", row["cohort"], share
+    for name in ("users", "median_pain_change", "improved_share"):
+        yield "outcomes", name, "", o[name]
+    for row in o["distribution"]:
+        yield "outcomes", "pain_change_users", f"{row['change']:+d}", row["users"]
+    for row in o["weekly_minutes"]:
+        yield "outcomes", "weekly_minutes", f"{row['week']} {row['kind']}", row["minutes"]
+    for t in rep["teams"]:
+        for name in ("members", "participation", "active_7d", "on_streak", "mean_streak_days"):
+            yield "teams", name, t["team"], t[name]
+
+
+def csv_text(rep: Report) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["section", "figure", "detail", "value"])
+    for row in flat(rep):
+        w.writerow(["" if v is None else v for v in row])
+    return buf.getvalue()
+
+
+def pct(v: Any) -> str:
+    """A share as a percentage; "<5" and "-" as they are."""
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{100 * v:.0f}%"
+    return "-" if v is None else str(v)
+
+
+__all__ = ["CLAMP", "Range", "Report", "build", "csv_text", "flat", "pct"]
