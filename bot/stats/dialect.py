@@ -6,8 +6,8 @@ deprecated) and cast from text on PostgreSQL (asyncpg wants typed parameters).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,12 @@ class Dialect:
     def ts(self, name: str) -> str:
         return f"CAST(:{name} AS TIMESTAMPTZ)" if self.pg else f":{name}"
 
-    def bind_date(self, d: date) -> object:
+    def bind_date(self, d: dt.date) -> object:
         return d if self.pg else d.isoformat()
 
-    def bind_ts(self, d: date) -> object:
+    def bind_ts(self, d: dt.date) -> object:
         """Midnight UTC at the start of ``d``, as stored (SQLAlchemy's SQLite text format)."""
-        at = datetime.combine(d, time(), UTC)
+        at = dt.datetime.combine(d, dt.time(), dt.UTC)
         return at if self.pg else at.strftime("%Y-%m-%d %H:%M:%S.%f")
 
     # --- expressions --------------------------------------------------------------------------
