@@ -286,3 +286,19 @@ def recommendation_text(r: Recommendation, room: int = MAX_RECOMMENDATION_CHARS)
             full = NUDGE_SHORT[n]
         lines.append(full)
     return "\n".join(lines)
+
+
+# --- admin stats (/stats; issue 10) ------------------------------------------------------------
+
+ADMIN_ONLY = "Sorry, that command is for the people who run this bot."
+STATS_SUMMARY = (
+    "Stats {start} to {end} (<5: fewer than 5 people)\n"
+    "Users: {total} ({active_7d} active in the last 7 days, {active_30d} in 30)\n"
+    "Check-ins: {sent} asked, {answered} answered ({response_rate}); median answer after {median} min\n"
+    "Reminders: {reminders}; answered after a reminder: {after_reminder}\n"
+    "Suggestions: {suggestions}\n"
+    "Referrals: {referrals}; red-flag answers: {red_flags}\n"
+    "Pain, first two weeks to latest two: median change {pain_change} over {outcome_users} people; "
+    "{improved} improved by {mic:g}+ points"
+)
+STATS_CHART_TITLE = "Daily check-ins: asked and answered"

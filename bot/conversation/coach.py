@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import answers, model_state, prompts
 from bot import groups as G
 from bot import messages as M
+from bot.commands import ADMIN as ADMIN_COMMANDS
 from bot.config import Settings
 from bot.conversation import checkins, commands, groups, onboarding, settings
 from bot.conversation.context import Context, local_date, model_of, profile_of
@@ -69,6 +70,8 @@ class Coach:
         """Answer one message (typed, or a button's choice). Never loses the text: what is not
         stored as a check-in is kept as an inbound message."""
         msg, at = Inbound.read(text), _utc(now)
+        if msg.command is not None and msg.command.name in ADMIN_COMMANDS:
+            return await commands.admin(self.store, self.settings, key, msg.command, at)
         return await self.store.run(lambda s: self._handle(s, key, msg, at))
 
     async def _handle(self, s: AsyncSession, key: str, msg: Inbound, now: datetime) -> Turn:

@@ -109,8 +109,9 @@ async def _retention(q: Queries, r: Range) -> list[dict[str, Any]]:
 # --- flat forms ------------------------------------------------------------------------------------
 
 
-def flat(rep: Report) -> Iterator[tuple[str, str, str, Any]]:
-    """(section, figure, detail, value) rows: the CSV download and the CLI table."""
+def flat(rep: Report, daily: bool = True) -> Iterator[tuple[str, str, str, Any]]:
+    """(section, figure, detail, value) rows: the CSV download and (without the daily series, which
+    are the dashboard's charts) the CLI table."""
     u, c, k, o = rep["users"], rep["checkins"], rep["coaching"], rep["outcomes"]
     for name in ("total", "active_7d", "active_30d", "paused", "blocked", "stopped"):
         yield "users", name, "", u[name]
@@ -121,10 +122,10 @@ def flat(rep: Report) -> Iterator[tuple[str, str, str, Any]]:
     for name in ("sent", "answered", "response_rate", "median_minutes_to_answer", "reminders_sent",
                  "answered_after_reminder_share"):
         yield "checkins", name, "", c[name]
-    for row in c["daily"]:
+    for row in c["daily"] if daily else ():
         yield "checkins", "daily_sent", row["date"], row["sent"]
         yield "checkins", "daily_answered", row["date"], row["answered"]
-    for row in c["active_daily"]:
+    for row in c["active_daily"] if daily else ():
         yield "checkins", "daily_active_users", row["date"], row["users"]
     for a, n in k["suggestions"].items():
         yield "coaching", "suggestions", a, n
