@@ -147,10 +147,12 @@ async def _run(settings: Settings) -> None:
         from adapters.telegram import TelegramAdapter
 
         adapters.append(TelegramAdapter(coach, settings))
-    web = create_app(store, [r for a in adapters for r in a.routes()])
+    from bot.admin import admin_routes
+
+    web = create_app(store, [*admin_routes(store, settings), *(r for a in adapters for r in a.routes())])
     server = uvicorn.Server(uvicorn.Config(web, host=settings.host, port=settings.port, log_level="warning",
                                            lifespan="off"))
-    where = f"http://{settings.host}:{settings.port} (/healthz, /readyz)"
+    where = f"http://{settings.host}:{settings.port} (/healthz, /readyz, /admin, /metrics)"
     if console is None:
         # A server that prints nothing on start looks hung; the console's greeting says enough.
         print(f"backcheck: web app on {where}; Ctrl-C stops.", file=sys.stderr, flush=True)
