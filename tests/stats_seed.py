@@ -127,7 +127,7 @@ EXPECTED = {
     ],
     "outcomes": {
         "users": 6, "median_pain_change": -3.0, "improved_share": 0.833, "improved_by": 2.0,
-        "distribution": [{"change": -3, "users": 5}, {"change": 0, "users": S}],
+        "distribution": [{"change": b, "users": 5 if b == -3 else S if b == 0 else 0} for b in range(-5, 6)],
         "weekly_minutes": [{"week": w, "kind": "run", "minutes": m, "users": 5} for w, m in (
             ("2026-11-02", 1050), ("2026-11-09", 1050), ("2026-11-16", 1050), ("2026-11-23", 1050),
             ("2026-11-30", 300))],

@@ -71,7 +71,7 @@ async def build(s: AsyncSession, r: Range) -> Report:
             "median_pain_change": cell(_round(med_change), change_u),
             "improved_share": cell(_rate(improved, change_u), change_u),
             "improved_by": MIC,
-            "distribution": [{"change": int(b), "users": cell(n, n)} for b, n in await q.pain_change_bins()],
+            "distribution": _bins(await q.pain_change_bins()),
             "weekly_minutes": [{"week": _week(r, w), "kind": str(k), "minutes": cell(round(float(m)), u),
                                 "users": cell(u, u)} for w, k, m, u in await q.weekly_minutes()],
         },
@@ -81,6 +81,12 @@ async def build(s: AsyncSession, r: Range) -> Report:
             for title, key, n, act, strk, mean in await q.team_rows()
         ],
     }
+
+
+def _bins(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Every whole-point change from -CLAMP to +CLAMP, people per change (0 where none)."""
+    n = {int(b): int(c) for b, c in rows}
+    return [{"change": b, "users": cell(n.get(b, 0), n.get(b, 0))} for b in range(-CLAMP, CLAMP + 1)]
 
 
 def _iso(d: Any) -> str:
