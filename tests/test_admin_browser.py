@@ -47,7 +47,7 @@ async def server(tmp_path: Path) -> AsyncIterator[tuple[str, FakeClock]]:
             port = s.getsockname()[1]
         srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
         task = asyncio.create_task(srv.serve())
-        while not srv.started:
+        while not srv.started:  # noqa: ASYNC110 (uvicorn has no started event)
             await asyncio.sleep(0.02)
         try:
             yield f"http://127.0.0.1:{port}", clock
@@ -73,14 +73,19 @@ def lookup(rep: dict[str, Any], path: str) -> Any:
     return node
 
 
-async def test_dashboard_in_headless_chromium(server: tuple[str, FakeClock], tmp_path: Path) -> None:
+@pytest.fixture
+def chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)")
+    return CHROMIUM
+
+
+async def test_dashboard_in_headless_chromium(server: tuple[str, FakeClock], chromium: str, tmp_path: Path) -> None:
     from playwright.async_api import async_playwright
 
     base, clock = server
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)")
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        browser = await pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
         try:
             page = await browser.new_page(viewport={"width": 1200, "height": 900})
             r = await page.goto(f"{base}/admin")

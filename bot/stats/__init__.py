@@ -22,8 +22,8 @@ def default_range(today: date, days: int = DEFAULT_DAYS, team: str | None = None
 
 
 async def stats_report(store: Store, r: Range) -> Report:
-    """The whole report, read in one transaction (one consistent snapshot on PostgreSQL)."""
-    return await store.run(lambda s: build(s, r))
+    """The whole report (bot/stats/report.py)."""
+    return await build(store, r)
 
 
 __all__ = ["DEFAULT_DAYS", "MIN_USERS", "SMALL", "Range", "Report", "cell", "csv_text", "default_range", "flat",

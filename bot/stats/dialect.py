@@ -60,14 +60,16 @@ class Dialect:
     def json_true(self, col: str, field: str) -> str:
         return f"{self.json_text(col, field)} = 'true'" if self.pg else f"json_extract({col}, '$.{field}') = 1"
 
-    def median(self, inner: str, col: str = "x") -> str:
-        """A query for (median of ``col``, distinct users, rows) over the rows of ``inner`` (which
-        selects ``user_id`` and ``col``). PostgreSQL has percentile_cont; SQLite takes the middle one
-        or two rows of the sorted values (an index-free sort of the aggregate's input only)."""
+    def plus_days(self, d: str, n: int) -> str:
+        """Date ``d`` plus ``n`` days, kept sargable (an index range on the column compared with it)."""
+        return f"({d} + {n})" if self.pg else f"date({d}, '{n:+d} days')"
+
+    def median_of(self, rel: str, col: str = "x") -> str:
+        """A scalar subquery: the median of the non-null ``col`` of relation ``rel`` (a CTE).
+        PostgreSQL has percentile_cont; SQLite averages the middle one or two rows of the sorted
+        values (ORDER BY with LIMIT/OFFSET)."""
         if self.pg:
-            return (f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}), COUNT(DISTINCT user_id), COUNT(*) "
-                    f"FROM ({inner}) v")
-        return (f"WITH v AS ({inner}), n AS (SELECT COUNT(*) AS c, COUNT(DISTINCT user_id) AS u FROM v) "
-                f"SELECT (SELECT AVG({col}) FROM (SELECT {col} FROM v ORDER BY {col} "
-                f"LIMIT 2 - (SELECT c FROM n) % 2 OFFSET ((SELECT c FROM n) - 1) / 2)), "
-                f"(SELECT u FROM n), (SELECT c FROM n)")
+            return f"(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) FROM {rel})"
+        n = f"(SELECT COUNT({col}) FROM {rel})"
+        return (f"(SELECT AVG({col}) FROM (SELECT {col} FROM {rel} WHERE {col} IS NOT NULL ORDER BY {col} "
+                f"LIMIT 2 - {n} % 2 OFFSET ({n} - 1) / 2))")

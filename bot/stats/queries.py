@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
@@ -19,7 +20,7 @@ from bot.stats.dialect import Dialect
 
 #: Weeks after signup that retention follows.
 RETENTION_WEEKS = 8
-#: A user's first and latest stretch of check-ins compared for the pain outcome (days)...
+#: A user's first (from signup) and latest stretch of check-ins compared for the pain outcome (days)...
 OUTCOME_SPAN = 14
 #: ...and the history a user needs for the two stretches not to overlap.
 OUTCOME_MIN_HISTORY = 2 * OUTCOME_SPAN
@@ -45,6 +46,13 @@ class Range:
 
 
 Row = tuple[Any, ...]
+
+
+def _plain(v: Any) -> Any:
+    """PostgreSQL's SUM of integers is numeric (a Decimal): back to an int (or float), as SQLite's."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
 
 
 class Queries:
@@ -73,7 +81,7 @@ class Queries:
         return f" AND ({g}.title = :team OR {g}.key = :team)" if self.r.team is not None else ""
 
     async def rows(self, sql: str) -> list[Row]:
-        return [tuple(r) for r in (await self.s.execute(text(sql), self.p)).all()]
+        return [tuple(_plain(v) for v in r) for r in (await self.s.execute(text(sql), self.p)).all()]
 
     async def one(self, sql: str) -> Row:
         return (await self.rows(sql))[0]
@@ -116,25 +124,23 @@ class Queries:
                 f"AND {a}local_date <= {self.end}{self.only(a + 'user_id')}")
 
     async def prompts_daily(self) -> list[Row]:
-        """Per date: (date, sent, answered, users sent to, users who answered)."""
+        """Per date: (date, sent, answered, users sent to, users who answered). One prompt of a kind
+        per user and date (the claim's unique key), so rows are users: no DISTINCT needed."""
         return await self.rows(
-            f"SELECT local_date, COUNT(*), COUNT(answered_at), COUNT(DISTINCT user_id), "
-            f"COUNT(DISTINCT CASE WHEN answered_at IS NOT NULL THEN user_id END) "
+            f"SELECT local_date, COUNT(*), COUNT(answered_at), COUNT(*), COUNT(answered_at) "
             f"FROM sent_messages WHERE {self._prompts('checkin')} GROUP BY local_date ORDER BY local_date")
 
     async def prompts_total(self) -> Row:
-        """(sent, answered, users sent to, users who answered) over the range."""
-        return await self.one(
-            f"SELECT COUNT(*), COUNT(answered_at), COUNT(DISTINCT user_id), "
-            f"COUNT(DISTINCT CASE WHEN answered_at IS NOT NULL THEN user_id END) "
-            f"FROM sent_messages WHERE {self._prompts('checkin')}")
-
-    async def answer_minutes(self) -> Row:
-        """(median minutes from check-in question to answer, users, answers)."""
+        """(sent, answered, users sent to, users who answered, median minutes from question to
+        answer, users behind that median) over the range. Users are counted by grouping per user
+        first (a hash aggregate), cheaper than COUNT(DISTINCT) sorts over every prompt."""
         m = self.d.minutes("answered_at", "sent_at")
-        return await self.one(self.d.median(
-            f"SELECT user_id, {m} AS x FROM sent_messages WHERE {self._prompts('checkin')} "
-            f"AND answered_at IS NOT NULL AND answered_at >= sent_at"))
+        return await self.one(
+            f"WITH v AS (SELECT user_id, answered_at, CASE WHEN answered_at >= sent_at THEN {m} END AS x "
+            f"FROM sent_messages WHERE {self._prompts('checkin')}), "
+            f"per AS (SELECT user_id, COUNT(*) AS n, COUNT(answered_at) AS a, COUNT(x) AS t FROM v GROUP BY user_id) "
+            f"SELECT COALESCE(SUM(n), 0), COALESCE(SUM(a), 0), COUNT(*), COUNT(CASE WHEN a > 0 THEN 1 END), "
+            f"{self.d.median_of('v')}, COUNT(CASE WHEN t > 0 THEN 1 END) FROM per")
 
     async def reminders(self) -> Row:
         """(reminders sent, users; answered after the reminder, users)."""
@@ -145,9 +151,10 @@ class Queries:
             f"WHERE {self._prompts('reminder', 'r')}")
 
     async def active_daily(self) -> list[Row]:
-        """Per date: (date, users who checked in)."""
+        """Per date: (date, users who checked in): one check-in per user and date, so a count of rows
+        (from the (local_date, user_id) index alone)."""
         return await self.rows(
-            f"SELECT local_date, COUNT(DISTINCT user_id) FROM checkins WHERE local_date >= {self.start} "
+            f"SELECT local_date, COUNT(*) FROM checkins WHERE local_date >= {self.start} "
             f"AND local_date <= {self.end}{self.only('user_id')} GROUP BY local_date ORDER BY local_date")
 
     # --- coaching -------------------------------------------------------------------------------
@@ -156,32 +163,36 @@ class Queries:
         return f"local_date >= {self.start} AND local_date <= {self.end}{self.only('user_id')}"
 
     async def suggestions(self) -> list[Row]:
+        """Per action: (action, suggestions, users), per user first (see prompts_total)."""
         return await self.rows(
-            f"SELECT action, COUNT(*), COUNT(DISTINCT user_id) FROM recommendations WHERE {self._recos()} "
-            f"GROUP BY action ORDER BY action")
+            f"SELECT action, SUM(n), COUNT(*) FROM (SELECT action, user_id, COUNT(*) AS n FROM recommendations "
+            f"WHERE {self._recos()} GROUP BY action, user_id) v GROUP BY action ORDER BY action")
 
     async def nudges(self) -> Row:
-        """(keep_moving given, users, add_strength given, users)."""
+        """(keep_moving given, users, add_strength given, users). A LIKE on the stored text picks
+        the few candidate rows; only those are parsed as JSON (parsing every payload is most of the
+        cost otherwise)."""
         n = self.d.json_text("payload", "nudges")
-        parts = []
-        for nudge in ("keep_moving", "add_strength"):
-            hit = f"{n} LIKE '%\"{nudge}\"%'"
-            parts.append(f"COALESCE(SUM(CASE WHEN {hit} THEN 1 ELSE 0 END), 0), "
-                         f"COUNT(DISTINCT CASE WHEN {hit} THEN user_id END)")
-        return await self.one(f"SELECT {', '.join(parts)} FROM recommendations WHERE {self._recos()}")
+        parts = [f"COALESCE(SUM(CASE WHEN n LIKE '%\"{x}\"%' THEN 1 ELSE 0 END), 0), "
+                 f"COUNT(DISTINCT CASE WHEN n LIKE '%\"{x}\"%' THEN user_id END)"
+                 for x in ("keep_moving", "add_strength")]
+        return await self.one(
+            f"SELECT {', '.join(parts)} FROM (SELECT user_id, {n} AS n FROM recommendations WHERE {self._recos()} "
+            f"AND (payload LIKE '%keep_moving%' OR payload LIKE '%add_strength%')) v")
 
     async def referrals(self) -> list[Row]:
-        """Per urgency: (urgency, referrals, users)."""
+        """Per urgency: (urgency, referrals, users); candidates by text first, as for nudges."""
         u = self.d.json_text("payload", "urgency")
         return await self.rows(
-            f"SELECT {u} AS urgency, COUNT(*), COUNT(DISTINCT user_id) FROM recommendations "
-            f"WHERE {self._recos()} AND {self.d.json_true('payload', 'refer')} GROUP BY {u} ORDER BY 1")
+            f"SELECT urgency, COUNT(*), COUNT(DISTINCT user_id) FROM (SELECT user_id, {u} AS urgency "
+            f"FROM recommendations WHERE {self._recos()} AND payload LIKE '%true%' "
+            f"AND {self.d.json_true('payload', 'refer')}) v GROUP BY urgency ORDER BY 1")
 
     async def red_flags(self) -> Row:
         """(check-ins that reported a red flag, users)."""
         return await self.one(
-            f"SELECT COUNT(*), COUNT(DISTINCT user_id) FROM checkins WHERE local_date >= {self.start} "
-            f"AND local_date <= {self.end} AND red_flags <> '[]'{self.only('user_id')}")
+            f"SELECT COUNT(*), COUNT(DISTINCT user_id) FROM checkins WHERE red_flags <> '[]' "
+            f"AND local_date >= {self.start} AND local_date <= {self.end}{self.only('user_id')}")
 
     # --- retention ------------------------------------------------------------------------------
 
@@ -205,34 +216,32 @@ class Queries:
 
     # --- outcomes -------------------------------------------------------------------------------
 
-    def _pain_change(self) -> str:
-        """One row per user with enough history: (user_id, x = latest two weeks' mean morning pain
-        minus the first two weeks')."""
+    async def pain_change(self) -> list[Row]:
+        """Per whole-point change in morning pain (clamped to +-CLAMP): (change, users, median change,
+        users with a change, users whose pain fell by MIC or more), the last three the same on
+        every row; no rows when nobody qualifies.
+
+        A user qualifies with a check-in in the range at least four weeks after signing up: their
+        first two weeks after signup are compared with the two weeks up to their latest check-in in
+        the range (mean morning pain of each, both stretches with a score). Each stretch is a
+        correlated subquery: an index range on (user_id, local_date) per user, on both engines."""
         d = self.d
-        return (
-            f"SELECT c.user_id, "
-            f"AVG(CASE WHEN {d.days('b.l', 'c.local_date')} < {OUTCOME_SPAN} THEN c.pain END) - "
-            f"AVG(CASE WHEN {d.days('c.local_date', 'b.f')} < {OUTCOME_SPAN} THEN c.pain END) AS x "
-            f"FROM (SELECT user_id, MIN(local_date) AS f, MAX(local_date) AS l FROM checkins "
-            f"WHERE pain IS NOT NULL AND local_date <= {self.end}{self.only('user_id')} GROUP BY user_id "
-            f"HAVING {d.days('MAX(local_date)', 'MIN(local_date)')} >= {OUTCOME_MIN_HISTORY} "
-            f"AND MAX(local_date) >= {self.start}) b "
-            f"JOIN checkins c ON c.user_id = b.user_id AND c.pain IS NOT NULL AND c.local_date >= b.f "
-            f"AND c.local_date <= b.l "
-            f"AND ({d.days('c.local_date', 'b.f')} < {OUTCOME_SPAN} OR {d.days('b.l', 'c.local_date')} < {OUTCOME_SPAN}) "
-            f"GROUP BY c.user_id")
-
-    async def pain_change(self) -> Row:
-        """(median change, users, users whose pain fell by MIC or more)."""
-        inner = self._pain_change()
-        med, users, _ = await self.one(self.d.median(inner))
-        improved = await self.one(f"SELECT COUNT(*) FROM ({inner}) v WHERE x <= {-MIC}")
-        return med, users, improved[0]
-
-    async def pain_change_bins(self) -> list[Row]:
-        """Per whole-point change (clamped to +-CLAMP): users."""
-        b = f"CASE WHEN x < {-CLAMP} THEN {-CLAMP} WHEN x > {CLAMP} THEN {CLAMP} ELSE CAST(ROUND(x) AS INTEGER) END"
-        return await self.rows(f"SELECT {b} AS bin, COUNT(*) FROM ({self._pain_change()}) v GROUP BY {b} ORDER BY 1")
+        mean = ("(SELECT AVG(c.pain) FROM checkins c WHERE c.user_id = b.user_id AND c.pain IS NOT NULL "
+                "AND c.local_date {lo} AND c.local_date {hi})")
+        late = mean.format(lo=f"> {d.plus_days('b.l', -OUTCOME_SPAN)}", hi="<= b.l")
+        early = mean.format(lo=">= b.f", hi=f"< {d.plus_days('b.f', OUTCOME_SPAN)}")
+        binned = (f"CASE WHEN x < {-CLAMP} THEN {-CLAMP} WHEN x > {CLAMP} THEN {CLAMP} "
+                  f"ELSE CAST(ROUND(x) AS INTEGER) END")
+        return await self.rows(
+            f"WITH b AS (SELECT l.user_id, {d.day_of('u.created_at')} AS f, l.l FROM "
+            f"(SELECT user_id, MAX(local_date) AS l FROM checkins WHERE local_date >= {self.start} "
+            f"AND local_date <= {self.end}{self.only('user_id')} GROUP BY user_id) l "
+            f"JOIN users u ON u.id = l.user_id "
+            f"WHERE {d.days('l.l', d.day_of('u.created_at'))} >= {OUTCOME_MIN_HISTORY}), "
+            f"w AS (SELECT b.user_id, {late} - {early} AS x FROM b), "
+            f"v AS (SELECT user_id, x FROM w WHERE x IS NOT NULL) "
+            f"SELECT {binned} AS bin, COUNT(*), {d.median_of('v')}, (SELECT COUNT(*) FROM v), "
+            f"(SELECT COUNT(*) FROM v WHERE x <= {-MIC}) FROM v GROUP BY {binned} ORDER BY 1")
 
     async def weekly_minutes(self) -> list[Row]:
         """Per (week, kind): (week, kind, minutes, users)."""

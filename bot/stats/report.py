@@ -7,16 +7,25 @@ table, the chat summary, the CSV and the dashboard's charts are all drawn from i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.stats.privacy import cell
-from bot.stats.queries import CLAMP, MIC, RETENTION_WEEKS, Queries, Range
+from bot.stats.queries import CLAMP, MIC, RETENTION_WEEKS, Queries, Range, Row
+from bot.store.repo import Store
 
 Report = dict[str, Any]
+T = TypeVar("T")
+
+#: Queries at once on PostgreSQL (each on its own connection); SQLite has one connection's worth.
+PG_PARALLEL = 4
+#: The aggregates sort and hash more than a reply does: room for that in memory (per transaction).
+PG_WORK_MEM = "64MB"
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -31,23 +40,43 @@ def _week(r: Range, w: int) -> str:
     return (r.monday + timedelta(days=7 * int(w))).isoformat()
 
 
-async def build(s: AsyncSession, r: Range) -> Report:
-    q = Queries(s, r)
-    total, paused, blocked, stopped = await q.users()
-    a7, a30 = await q.active()
-    sent, answered, sent_u, answered_u = await q.prompts_total()
-    med_min, med_u, _ = await q.answer_minutes()
-    rem, rem_u, after, _after_u = await q.reminders()
-    km, km_u, st, st_u = await q.nudges()
-    flags, flags_u = await q.red_flags()
-    med_change, change_u, improved = await q.pain_change()
+async def build(store: Store, r: Range) -> Report:
+    """Every figure, suppressed. On PostgreSQL the independent queries run concurrently, each in a
+    transaction of its own (figures may be a moment apart, as on any live dashboard)."""
+    pg = store.engine.dialect.name == "postgresql"
+    gate = asyncio.Semaphore(PG_PARALLEL if pg else 1)
+
+    async def ask(fn: Callable[[Queries], Awaitable[T]]) -> T:
+        async def work(s: AsyncSession) -> T:
+            if pg:
+                await s.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
+            return await fn(Queries(s, r))
+
+        async with gate:
+            return await store.run(work)
+
+    # The slowest first, so the others fill in around them.
+    (outcome, totals, retention, cohorts, daily, active_daily, minutes, recos, nudges, referrals, flags,
+     reminders, users, active, platforms, new, teams) = await asyncio.gather(
+        ask(Queries.pain_change), ask(Queries.prompts_total), ask(Queries.retention), ask(Queries.cohort_sizes),
+        ask(Queries.prompts_daily), ask(Queries.active_daily), ask(Queries.weekly_minutes),
+        ask(Queries.suggestions), ask(Queries.nudges), ask(Queries.referrals), ask(Queries.red_flags),
+        ask(Queries.reminders), ask(Queries.users), ask(Queries.active), ask(Queries.by_platform),
+        ask(Queries.new_per_week), ask(Queries.team_rows))
+    total, paused, blocked, stopped = users
+    a7, a30 = active
+    sent, answered, sent_u, answered_u, med_min, med_u = totals
+    rem, rem_u, after, _after_u = reminders
+    km, km_u, st, st_u = nudges
+    flags_n, flags_u = flags
+    med_change, change_u, improved = outcome[0][2:] if outcome else (None, 0, 0)
     return {
         "range": {"start": r.start.isoformat(), "end": r.end.isoformat(), "team": r.team},
         "users": {
             "total": cell(total, total), "active_7d": cell(a7, a7), "active_30d": cell(a30, a30),
             "paused": cell(paused, paused), "blocked": cell(blocked, blocked), "stopped": cell(stopped, stopped),
-            "new_per_week": [{"week": _week(r, w), "users": cell(n, n)} for w, n in await q.new_per_week()],
-            "by_platform": {str(p): cell(n, n) for p, n in await q.by_platform()},
+            "new_per_week": [{"week": _week(r, w), "users": cell(n, n)} for w, n in new],
+            "by_platform": {str(p): cell(n, n) for p, n in platforms},
         },
         "checkins": {
             "sent": cell(sent, sent_u), "answered": cell(answered, answered_u),
@@ -55,30 +84,29 @@ async def build(s: AsyncSession, r: Range) -> Report:
             "median_minutes_to_answer": cell(_round(med_min), med_u),
             "reminders_sent": cell(rem, rem_u),
             "answered_after_reminder_share": cell(_rate(after, rem), rem_u),
-            "daily": [{"date": _iso(d), "sent": cell(n, u), "answered": cell(a, au)}
-                      for d, n, a, u, au in await q.prompts_daily()],
-            "active_daily": [{"date": _iso(d), "users": cell(n, n)} for d, n in await q.active_daily()],
+            "daily": [{"date": _iso(d), "sent": cell(n, u), "answered": cell(a, au)} for d, n, a, u, au in daily],
+            "active_daily": [{"date": _iso(d), "users": cell(n, n)} for d, n in active_daily],
         },
         "coaching": {
-            "suggestions": {str(a): cell(n, u) for a, n, u in await q.suggestions()},
+            "suggestions": {str(a): cell(n, u) for a, n, u in recos},
             "nudges": {"keep_moving": cell(km, km_u), "add_strength": cell(st, st_u)},
-            "referrals": {str(g or "none"): cell(n, u) for g, n, u in await q.referrals()},
-            "red_flag_answers": cell(flags, flags_u),
+            "referrals": {str(g or "none"): cell(n, u) for g, n, u in referrals},
+            "red_flag_answers": cell(flags_n, flags_u),
         },
-        "retention": await _retention(q, r),
+        "retention": _retention(r, retention, cohorts),
         "outcomes": {
             "users": cell(change_u, change_u),
             "median_pain_change": cell(_round(med_change), change_u),
             "improved_share": cell(_rate(improved, change_u), change_u),
             "improved_by": MIC,
-            "distribution": _bins(await q.pain_change_bins()),
+            "distribution": _bins([(b, n) for b, n, *_ in outcome]),
             "weekly_minutes": [{"week": _week(r, w), "kind": str(k), "minutes": cell(round(float(m)), u),
-                                "users": cell(u, u)} for w, k, m, u in await q.weekly_minutes()],
+                                "users": cell(u, u)} for w, k, m, u in minutes],
         },
         "teams": [
             {"team": title or key, "members": cell(n, n), "participation": cell(_rate(act, n), n),
              "active_7d": cell(act, act), "on_streak": cell(strk, strk), "mean_streak_days": cell(_round(mean), n)}
-            for title, key, n, act, strk, mean in await q.team_rows()
+            for title, key, n, act, strk, mean in teams
         ],
     }
 
@@ -93,12 +121,12 @@ def _iso(d: Any) -> str:
     return d.isoformat() if isinstance(d, date) else str(d)
 
 
-async def _retention(q: Queries, r: Range) -> list[dict[str, Any]]:
+def _retention(r: Range, retention: Sequence[Row], cohorts: Sequence[Row]) -> list[dict[str, Any]]:
     """One row per weekly signup cohort: its size and, for weeks 1-8 after signup, the share still
     checking in (None where that week has not begun for everyone in the cohort)."""
-    active = {(int(cw), int(wk)): int(n) for cw, wk, n in await q.retention()}
+    active = {(int(cw), int(wk)): int(n) for cw, wk, n in retention}
     out = []
-    for cw, size in await q.cohort_sizes():
+    for cw, size in cohorts:
         first = r.monday + timedelta(days=7 * int(cw))
         weeks: list[Any] = []
         for wk in range(1, RETENTION_WEEKS + 1):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlalchemy.types import DateTime, Text
 from sqlmodel import Field, SQLModel
 
@@ -67,6 +67,9 @@ class CheckInRow(SQLModel, table=True):
         Index("ix_checkins_user_updated", "user_id", "updated_at"),
         # Admin stats: check-ins in a date range, daily active users (0010).
         Index("ix_checkins_date_user", "local_date", "user_id"),
+        # ...and red-flag answers in a range: only the few flagged check-ins (partial index, 0010).
+        Index("ix_checkins_flagged", "local_date", "user_id", postgresql_where=text("red_flags <> '[]'"),
+              sqlite_where=text("red_flags <> '[]'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

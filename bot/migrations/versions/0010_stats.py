@@ -6,7 +6,10 @@ Create Date: 2026-11-30 16:00:00
 
 """
 
+import sqlalchemy as sa
 from alembic import op
+
+FLAGGED = "red_flags <> '[]'"
 
 revision = '0010'
 down_revision = '0007'
@@ -17,6 +20,9 @@ depends_on = None
 def upgrade() -> None:
     # (date, user): daily active users and the range filters read the index alone.
     op.create_index('ix_checkins_date_user', 'checkins', ['local_date', 'user_id'])
+    # Red-flag answers in a range: a partial index holds only the few flagged check-ins.
+    op.create_index('ix_checkins_flagged', 'checkins', ['local_date', 'user_id'],
+                    postgresql_where=sa.text(FLAGGED), sqlite_where=sa.text(FLAGGED))
     op.create_index('ix_reco_date', 'recommendations', ['local_date'])
     op.create_index('ix_sent_kind_date', 'sent_messages', ['kind', 'local_date'])
     op.create_index('ix_users_created', 'users', ['created_at'])
@@ -26,4 +32,5 @@ def downgrade() -> None:
     op.drop_index('ix_users_created', table_name='users')
     op.drop_index('ix_sent_kind_date', table_name='sent_messages')
     op.drop_index('ix_reco_date', table_name='recommendations')
+    op.drop_index('ix_checkins_flagged', table_name='checkins')
     op.drop_index('ix_checkins_date_user', table_name='checkins')
