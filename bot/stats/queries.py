@@ -163,30 +163,33 @@ class Queries:
         return f"local_date >= {self.start} AND local_date <= {self.end}{self.only('user_id')}"
 
     async def suggestions(self) -> list[Row]:
-        """Per action: (action, suggestions, users), per user first (see prompts_total)."""
+        """Per action: (action, suggestions, users), grouped per user first (see prompts_total);
+        read off the (local_date, action, user_id) index alone."""
         return await self.rows(
             f"SELECT action, SUM(n), COUNT(*) FROM (SELECT action, user_id, COUNT(*) AS n FROM recommendations "
             f"WHERE {self._recos()} GROUP BY action, user_id) v GROUP BY action ORDER BY action")
 
-    async def nudges(self) -> Row:
-        """(keep_moving given, users, add_strength given, users). A LIKE on the stored text picks
-        the few candidate rows; only those are parsed as JSON (parsing every payload is most of the
-        cost otherwise)."""
-        n = self.d.json_text("payload", "nudges")
-        parts = [f"COALESCE(SUM(CASE WHEN n LIKE '%\"{x}\"%' THEN 1 ELSE 0 END), 0), "
-                 f"COUNT(DISTINCT CASE WHEN n LIKE '%\"{x}\"%' THEN user_id END)"
-                 for x in ("keep_moving", "add_strength")]
-        return await self.one(
-            f"SELECT {', '.join(parts)} FROM (SELECT user_id, {n} AS n FROM recommendations WHERE {self._recos()} "
-            f"AND (payload LIKE '%keep_moving%' OR payload LIKE '%add_strength%')) v")
+    async def flagged_suggestions(self) -> list[Row]:
+        """Nudges and referrals: rows (``nudge``, name, given, users) for keep_moving and
+        add_strength, and (``referral``, urgency, referrals, users) per urgency.
 
-    async def referrals(self) -> list[Row]:
-        """Per urgency: (urgency, referrals, users); candidates by text first, as for nudges."""
-        u = self.d.json_text("payload", "urgency")
+        One scan of the range's suggestions; a LIKE on the stored text picks the few candidate rows
+        and only those are parsed as JSON (parsing every payload would be most of the cost). Only
+        ``refer`` is a boolean in a suggestion, so a referral's text holds ``true``."""
+        d = self.d
+        nudge = ("SELECT 'nudge', '{x}', COUNT(*), COUNT(DISTINCT user_id) FROM v "
+                 "WHERE n LIKE '%\"{x}\"%'")
         return await self.rows(
-            f"SELECT urgency, COUNT(*), COUNT(DISTINCT user_id) FROM (SELECT user_id, {u} AS urgency "
-            f"FROM recommendations WHERE {self._recos()} AND payload LIKE '%true%' "
-            f"AND {self.d.json_true('payload', 'refer')}) v GROUP BY urgency ORDER BY 1")
+            f"WITH v AS MATERIALIZED (SELECT user_id, "
+            f"CASE WHEN payload LIKE '%keep_moving%' OR payload LIKE '%add_strength%' "
+            f"THEN {d.json_text('payload', 'nudges')} END AS n, "
+            f"CASE WHEN payload LIKE '%true%' AND {d.json_true('payload', 'refer')} "
+            f"THEN COALESCE({d.json_text('payload', 'urgency')}, 'none') END AS urgency "
+            f"FROM recommendations WHERE {self._recos()} AND (payload LIKE '%keep_moving%' "
+            f"OR payload LIKE '%add_strength%' OR payload LIKE '%true%')) "
+            f"{nudge.format(x='keep_moving')} UNION ALL {nudge.format(x='add_strength')} UNION ALL "
+            f"SELECT 'referral', urgency, COUNT(*), COUNT(DISTINCT user_id) FROM v WHERE urgency IS NOT NULL "
+            f"GROUP BY urgency")
 
     async def red_flags(self) -> Row:
         """(check-ins that reported a red flag, users)."""
@@ -238,19 +241,20 @@ class Queries:
             f"AND local_date <= {self.end}{self.only('user_id')} GROUP BY user_id) l "
             f"JOIN users u ON u.id = l.user_id "
             f"WHERE {d.days('l.l', d.day_of('u.created_at'))} >= {OUTCOME_MIN_HISTORY}), "
-            f"w AS (SELECT b.user_id, {late} - {early} AS x FROM b), "
+            # Materialized: each user's two index ranges are read once, not once per use of x.
+            f"w AS MATERIALIZED (SELECT b.user_id, {late} - {early} AS x FROM b), "
             f"v AS (SELECT user_id, x FROM w WHERE x IS NOT NULL) "
             f"SELECT {binned} AS bin, COUNT(*), {d.median_of('v')}, (SELECT COUNT(*) FROM v), "
             f"(SELECT COUNT(*) FROM v WHERE x <= {-MIC}) FROM v GROUP BY {binned} ORDER BY 1")
 
     async def weekly_minutes(self) -> list[Row]:
-        """Per (week, kind): (week, kind, minutes, users)."""
+        """Per (week, kind): (week, kind, minutes, users), grouped per user first."""
         w = f"{self.d.days('c.local_date', self.d.date('monday'))} / 7"
         return await self.rows(
-            f"SELECT {w} AS w, a.kind, SUM(a.minutes), COUNT(DISTINCT c.user_id) FROM activities a "
-            f"JOIN checkins c ON c.id = a.checkin_id WHERE c.local_date >= {self.start} "
+            f"SELECT w, kind, SUM(m), COUNT(*) FROM (SELECT {w} AS w, a.kind, c.user_id, SUM(a.minutes) AS m "
+            f"FROM activities a JOIN checkins c ON c.id = a.checkin_id WHERE c.local_date >= {self.start} "
             f"AND c.local_date <= {self.end} AND a.minutes IS NOT NULL{self.only('c.user_id')} "
-            f"GROUP BY {w}, a.kind ORDER BY 1, 2")
+            f"GROUP BY {w}, a.kind, c.user_id) v GROUP BY w, kind ORDER BY 1, 2")
 
     # --- teams ----------------------------------------------------------------------------------
 

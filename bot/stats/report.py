@@ -56,18 +56,19 @@ async def build(store: Store, r: Range) -> Report:
             return await store.run(work)
 
     # The slowest first, so the others fill in around them.
-    (outcome, totals, retention, cohorts, daily, active_daily, minutes, recos, nudges, referrals, flags,
+    (outcome, totals, retention, cohorts, daily, active_daily, minutes, recos, flagged, flags,
      reminders, users, active, platforms, new, teams) = await asyncio.gather(
         ask(Queries.pain_change), ask(Queries.prompts_total), ask(Queries.retention), ask(Queries.cohort_sizes),
         ask(Queries.prompts_daily), ask(Queries.active_daily), ask(Queries.weekly_minutes),
-        ask(Queries.suggestions), ask(Queries.nudges), ask(Queries.referrals), ask(Queries.red_flags),
+        ask(Queries.suggestions), ask(Queries.flagged_suggestions), ask(Queries.red_flags),
         ask(Queries.reminders), ask(Queries.users), ask(Queries.active), ask(Queries.by_platform),
         ask(Queries.new_per_week), ask(Queries.team_rows))
     total, paused, blocked, stopped = users
     a7, a30 = active
     sent, answered, sent_u, answered_u, med_min, med_u = totals
     rem, rem_u, after, _after_u = reminders
-    km, km_u, st, st_u = nudges
+    nudges = {name: (n, u) for kind, name, n, u in flagged if kind == "nudge"}
+    referrals = [(name, n, u) for kind, name, n, u in flagged if kind == "referral"]
     flags_n, flags_u = flags
     med_change, change_u, improved = outcome[0][2:] if outcome else (None, 0, 0)
     return {
@@ -89,8 +90,8 @@ async def build(store: Store, r: Range) -> Report:
         },
         "coaching": {
             "suggestions": {str(a): cell(n, u) for a, n, u in recos},
-            "nudges": {"keep_moving": cell(km, km_u), "add_strength": cell(st, st_u)},
-            "referrals": {str(g or "none"): cell(n, u) for g, n, u in referrals},
+            "nudges": {name: cell(*nudges.get(name, (0, 0))) for name in ("keep_moving", "add_strength")},
+            "referrals": {str(g): cell(n, u) for g, n, u in sorted(referrals)},
             "red_flag_answers": cell(flags_n, flags_u),
         },
         "retention": _retention(r, retention, cohorts),

@@ -112,8 +112,8 @@ class RecommendationRow(SQLModel, table=True):
     __tablename__ = "recommendations"
     __table_args__ = (
         UniqueConstraint("user_id", "local_date", name="uq_reco_user_date"),
-        # Admin stats: suggestions in a date range (0010).
-        Index("ix_reco_date", "local_date"),
+        # Admin stats: the suggestion mix in a date range, from the index alone (0010).
+        Index("ix_reco_date_action_user", "local_date", "action", "user_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

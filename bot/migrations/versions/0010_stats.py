@@ -23,7 +23,8 @@ def upgrade() -> None:
     # Red-flag answers in a range: a partial index holds only the few flagged check-ins.
     op.create_index('ix_checkins_flagged', 'checkins', ['local_date', 'user_id'],
                     postgresql_where=sa.text(FLAGGED), sqlite_where=sa.text(FLAGGED))
-    op.create_index('ix_reco_date', 'recommendations', ['local_date'])
+    # (date, action, user): the suggestion mix from the index alone.
+    op.create_index('ix_reco_date_action_user', 'recommendations', ['local_date', 'action', 'user_id'])
     op.create_index('ix_sent_kind_date', 'sent_messages', ['kind', 'local_date'])
     op.create_index('ix_users_created', 'users', ['created_at'])
 
@@ -31,6 +32,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_users_created', table_name='users')
     op.drop_index('ix_sent_kind_date', table_name='sent_messages')
-    op.drop_index('ix_reco_date', table_name='recommendations')
+    op.drop_index('ix_reco_date_action_user', table_name='recommendations')
     op.drop_index('ix_checkins_flagged', table_name='checkins')
     op.drop_index('ix_checkins_date_user', table_name='checkins')
