@@ -399,7 +399,7 @@ async def _user_delete(settings: Settings, key: str) -> dict[str, int]:
 @app.command(cls=Command, short_help="Usage and outcome stats (aggregates; small numbers as <5).")
 def stats(
     days: Annotated[int, typer.Option("--days", metavar="N", min=1, max=3660,
-                                      help="the last N days, today included (default 84)")] = 84,
+                                      help="the last N days, today included (default 28)")] = 28,
     team: Annotated[str | None, typer.Option("--team", metavar="NAME",
                                              help="only this group's members (its title or key)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import text
 
-from bot.stats import default_range, stats_report
+from bot.stats import DEFAULT_DAYS, default_range, stats_report
 from bot.stats import report as report_module
 from bot.stats.queries import Queries
 from bot.store.repo import Store
@@ -39,6 +39,8 @@ from bot.store.repo import Store
 PG_ADMIN = os.environ.get("BACKCHECK_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 CHECKINS_PER_USER = 30
 TODAY = date(2026, 12, 1)
+#: The dashboard's range (--days; its default is the dashboard's own).
+DAYS = DEFAULT_DAYS
 
 
 class _Timed(Queries):
@@ -97,33 +99,34 @@ def _seed_sql(pg: bool, users: int) -> list[str]:
         f"created_at, paused_until) SELECT i, 'telegram:' || i, 'UTC', '08:00', 'mon,tue,wed,thu,fri,sat,sun', "
         f"'new', {true}, CASE WHEN i % 50 = 0 THEN 'blocked' WHEN i % 70 = 0 THEN 'stopped' ELSE 'active' END, "
         f"{true}, {ts_ago(c, 9)}, CASE WHEN i % 40 = 0 THEN {date_ago('-7')} END FROM {series('1', str(users))}",
-        f"INSERT INTO checkins (id, user_id, local_date, pain, rested, leg_pain, leg_symptoms, red_flags, text, "
-        f"created_at, updated_at) SELECT u.i * {CHECKINS_PER_USER} + k.i, u.i, "
+        # In date order, as a live database fills up: ids and pages follow time.
+        f"INSERT INTO checkins (user_id, local_date, pain, rested, leg_pain, leg_symptoms, red_flags, text, "
+        f"created_at, updated_at) SELECT u.i, "
         f"{date_ago(ago)}, "
         f"MAX_PAIN, {'false' if pg else '0'}, {'false' if pg else '0'}, '[]', "
         f"CASE WHEN (u.i * 31 + k.i) % 997 = 0 THEN '[\"saddle_numbness\"]' ELSE '[]' END, '', "
         f"{ts_ago(ago, 9)}, "
         f"{ts_ago(ago, 9)} "
         f"FROM {series('1', str(users), 'u')}, {series('0', str(CHECKINS_PER_USER - 1), 'k')} "
-        f"WHERE k.i * (1 + u.i % 3) <= {c.replace('i', 'u.i')}".replace(
+        f"WHERE k.i * (1 + u.i % 3) <= {c.replace('i', 'u.i')} ORDER BY 2, 1".replace(
             # Pain falls over a user's first month for 3 in 5 users, stays for the others.
             "MAX_PAIN", "CASE WHEN u.i % 5 < 3 THEN 7.0 - k.i / 5 ELSE 5.0 + u.i % 3 END"),
         "INSERT INTO activities (checkin_id, position, kind, minutes, run_minutes) SELECT id, 0, "
-        "CASE id % 3 WHEN 1 THEN 'run' ELSE 'walk' END, 20 + id % 21, 20 + id % 21 FROM checkins WHERE id % 3 <> 0",
+        "CASE id % 3 WHEN 1 THEN 'run' ELSE 'walk' END, 20 + id % 21, 20 + id % 21 FROM checkins WHERE id % 3 <> 0 ORDER BY id",
         "INSERT INTO recommendations (user_id, local_date, action, payload, created_at) SELECT user_id, local_date, "
         "CASE id % 7 WHEN 0 THEN 'rest' WHEN 1 THEN 'walk' WHEN 2 THEN 'walk_run' WHEN 3 THEN 'strength' "
         "WHEN 4 THEN 'cross_train' ELSE 'run' END, "
         "CASE WHEN red_flags <> '[]' THEN '{\"action\": \"seek_care\", \"nudges\": [], \"refer\": true, "
         "\"urgency\": \"emergency\"}' WHEN id % 11 = 0 THEN '{\"action\": \"walk\", \"nudges\": [\"keep_moving\"], "
         "\"refer\": false, \"urgency\": null}' ELSE '{\"action\": \"run\", \"nudges\": [], \"refer\": false, "
-        "\"urgency\": null}' END, created_at FROM checkins",
+        "\"urgency\": null}' END, created_at FROM checkins ORDER BY id",
         f"INSERT INTO sent_messages (user_id, local_date, kind, status, due_at, claimed_at, sent_at, answered_at, "
         f"attempts) SELECT user_id, local_date, 'checkin', 'sent', {at('local_date', '480')}, "
         f"{at('local_date', '480')}, {at('local_date', '480')}, {at('local_date', '480 + id % 240')}, 1 "
-        f"FROM checkins",
+        f"FROM checkins ORDER BY id",
         f"INSERT INTO sent_messages (user_id, local_date, kind, status, due_at, claimed_at, sent_at, answered_at, "
         f"attempts) SELECT user_id, local_date, 'reminder', 'sent', {at('local_date', '660')}, "
-        f"{at('local_date', '660')}, {at('local_date', '660')}, NULL, 1 FROM checkins WHERE id % 10 = 0",
+        f"{at('local_date', '660')}, {at('local_date', '660')}, NULL, 1 FROM checkins WHERE id % 10 = 0 ORDER BY id",
         f"INSERT INTO running_groups (id, key, title, timezone, active, created_at) SELECT i, 'telegram:-' || i, "
         f"'Club ' || i, 'UTC', {true}, {ts_ago('400', 9)} FROM {series('1', str(max(1, users // 500)))}",
         f"INSERT INTO group_members (group_id, user_key, display_name, show_pain, joined_at) SELECT 1 + i % "
@@ -179,7 +182,7 @@ async def run(url: str, users: int, runs: int, label: str) -> None:
         secs = await _seed(store, users)
         counts = await _counts(store)
         print(f"\n== {label}: seeded in {secs:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        r = default_range(TODAY)
+        r = default_range(TODAY, DAYS)
         report_module.Queries = _Timed  # type: ignore[misc]
         times = []
         for i in range(runs):
@@ -192,8 +195,10 @@ async def run(url: str, users: int, runs: int, label: str) -> None:
               f"(range {r.start} to {r.end}; target <= 2,000 ms on PostgreSQL at full scale)")
         print(f"  users {rep['users']['total']}, check-ins asked {rep['checkins']['sent']}, "
               f"retention cohorts {len(rep['retention'])}, outcome users {rep['outcomes']['users']}")
+        report_module.Queries = Queries  # type: ignore[misc]
+        await serial(url)
         per = sorted(((sum(v), k) for k, v in _Timed.log.items()), reverse=True)
-        print("  per query (last run, ms): " + ", ".join(f"{k} {t * 1000:,.0f}" for t, k in per))
+        print("  per query, concurrently (last run, ms): " + ", ".join(f"{k} {t * 1000:,.0f}" for t, k in per))
         for t, name in per[:2]:
             sql, params = _Timed.sql[name]
             print(f"\n  -- plan of {name} ({t * 1000:,.0f} ms):")
@@ -213,7 +218,29 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
-async def main(scale: float, sqlite_users: int, runs: int, only: str | None) -> None:
+async def serial(url: str) -> None:
+    """Each query alone, one after another (no contention between them): where the time goes."""
+    store = Store(url)
+    try:
+        r = default_range(TODAY, DAYS)
+        names = [n for n in vars(Queries) if not n.startswith("_") and n not in ("only", "teams", "rows", "one")]
+        out = []
+        for name in names:
+            async with store.session() as s:
+                q = Queries(s, r)
+                t0 = time.perf_counter()
+                await getattr(q, name)()
+                out.append((time.perf_counter() - t0, name))
+        print("  alone (ms): " + ", ".join(f"{n} {t * 1000:,.0f}" for t, n in sorted(out, reverse=True))
+              + f"; sum {sum(t for t, _ in out) * 1000:,.0f}")
+    finally:
+        await store.close()
+
+
+async def main(scale: float, sqlite_users: int, runs: int, only: str | None, keep: str | None = None) -> None:
+    if keep:
+        await serial(keep)
+        return
     print(f"bench.stats at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; scale {scale:g}")
     if only in (None, "sqlite"):
         with tempfile.TemporaryDirectory(prefix="backcheck-stats-") as tmp:
@@ -234,5 +261,8 @@ if __name__ == "__main__":
     ap.add_argument("--sqlite-users", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", choices=("pg", "sqlite"))
+    ap.add_argument("--days", type=int, default=DEFAULT_DAYS, help="the dashboard's range in days")
+    ap.add_argument("--serial", metavar="URL", help="time each query alone on an existing seeded database")
     a = ap.parse_args()
-    asyncio.run(main(a.scale, a.sqlite_users, a.runs, a.only))
+    DAYS = a.days
+    asyncio.run(main(a.scale, a.sqlite_users, a.runs, a.only, a.serial))

@@ -122,6 +122,8 @@ EXPECTED = {
         "red_flag_answers": S,
     },
     "retention": [
+        # The last twelve weekly cohorts at least: the old user's (no check-ins) is one.
+        {"cohort": "2026-09-28", "users": S, "weeks": [S] * 8},
         {"cohort": "2026-11-02", "users": 8, "weeks": [0.875, 0.75, 0.75, 0.75, None, None, None, None]},
         {"cohort": "2026-11-09", "users": S, "weeks": [S, S, S, None, None, None, None, None]},
     ],

@@ -3,7 +3,7 @@ and CSV, and Prometheus ``/metrics``, all behind ``BACKCHECK_ADMIN_TOKEN`` (bot/
 
 Routes (docs/contracts.md): ``GET /admin`` (the dashboard, or the login form), ``POST /admin/login``,
 ``POST /admin/logout``, ``GET /admin/api/stats``, ``GET /admin/stats.csv``, ``GET /metrics``.
-Range parameters: ``start`` and ``end`` (YYYY-MM-DD, default: the last 84 days to today UTC) or
+Range parameters: ``start`` and ``end`` (YYYY-MM-DD, default: the last 28 days to today UTC) or
 ``days``; ``team``. A malformed parameter is a 400.
 """
 

@@ -13,8 +13,8 @@ from bot.stats.queries import Range
 from bot.stats.report import Report, build, csv_text, flat, pct
 from bot.store.repo import Store
 
-#: The range shown when none is asked for: twelve weeks, so a retention table has something in it.
-DEFAULT_DAYS = 84
+#: The range shown when none is asked for (retention looks further back: RETENTION_COHORTS).
+DEFAULT_DAYS = 28
 
 
 def default_range(today: date, days: int = DEFAULT_DAYS, team: str | None = None) -> Range:

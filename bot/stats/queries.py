@@ -18,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.groups import STREAK_LOOKBACK, STREAK_SHOWN
 from bot.stats.dialect import Dialect
 
-#: Weeks after signup that retention follows.
+#: Weeks after signup that retention follows...
 RETENTION_WEEKS = 8
+#: ...for at least this many weekly signup cohorts up to the range's end.
+RETENTION_COHORTS = 12
 #: A user's first (from signup) and latest stretch of check-ins compared for the pain outcome (days)...
 OUTCOME_SPAN = 14
 #: ...and the history a user needs for the two stretches not to overlap.
@@ -44,6 +46,13 @@ class Range:
         """Weeks (new users, cohorts, weekly minutes) are ISO weeks starting on Monday."""
         return self.start - timedelta(days=self.start.weekday())
 
+    @property
+    def cohort_monday(self) -> date:
+        """Retention follows the weekly signup cohorts of the range, and at least the last
+        RETENTION_COHORTS of them: a short range still shows how people stay over eight weeks."""
+        first = min(self.start, self.end - timedelta(days=7 * RETENTION_COHORTS - 1))
+        return first - timedelta(days=first.weekday())
+
 
 Row = tuple[Any, ...]
 
@@ -61,6 +70,7 @@ class Queries:
         self.d = d = Dialect.named(s.get_bind().dialect.name)
         self.p: dict[str, Any] = {
             "start": d.bind_date(r.start), "end": d.bind_date(r.end), "monday": d.bind_date(r.monday),
+            "cmonday": d.bind_date(r.cohort_monday), "cstart_ts": d.bind_ts(r.cohort_monday),
             "a7": d.bind_date(r.end - timedelta(days=6)), "a30": d.bind_date(r.end - timedelta(days=29)),
             "prev": d.bind_date(r.end - timedelta(days=1)), "look": d.bind_date(r.end - STREAK_LOOKBACK),
             "start_ts": d.bind_ts(r.start), "end_ts": d.bind_ts(r.end + timedelta(days=1)),
@@ -143,12 +153,15 @@ class Queries:
             f"{self.d.median_of('v')}, COUNT(CASE WHEN t > 0 THEN 1 END) FROM per")
 
     async def reminders(self) -> Row:
-        """(reminders sent, users; answered after the reminder, users)."""
+        """(reminders sent, users; answered after the reminder, users). The answer is looked up
+        per reminder (EXISTS on the prompts' unique key): reminders are few, prompts many."""
+        after = ("EXISTS (SELECT 1 FROM sent_messages c WHERE c.user_id = r.user_id AND c.local_date = r.local_date "
+                 "AND c.kind = 'checkin' AND c.answered_at > r.sent_at)")
         return await self.one(
-            f"SELECT COUNT(*), COUNT(DISTINCT r.user_id), COUNT(c.id), COUNT(DISTINCT c.user_id) "
-            f"FROM sent_messages r LEFT JOIN sent_messages c ON c.user_id = r.user_id "
-            f"AND c.local_date = r.local_date AND c.kind = 'checkin' AND c.answered_at > r.sent_at "
-            f"WHERE {self._prompts('reminder', 'r')}")
+            f"WITH v AS MATERIALIZED (SELECT r.user_id, CASE WHEN {after} THEN 1 ELSE 0 END AS a "
+            f"FROM sent_messages r WHERE {self._prompts('reminder', 'r')}) "
+            f"SELECT COUNT(*), COUNT(DISTINCT user_id), COALESCE(SUM(a), 0), "
+            f"COUNT(DISTINCT CASE WHEN a = 1 THEN user_id END) FROM v")
 
     async def active_daily(self) -> list[Row]:
         """Per date: (date, users who checked in): one check-in per user and date, so a count of rows
@@ -202,8 +215,8 @@ class Queries:
     def _cohort(self) -> str:
         d = self.d
         d0 = d.day_of("created_at")
-        return (f"SELECT id, {d0} AS d0, {d.days(d0, d.date('monday'))} / 7 AS cw FROM users u "
-                f"WHERE created_at >= {d.ts('start_ts')} AND created_at < {d.ts('end_ts')}{self.only('u.id')}")
+        return (f"SELECT id, {d0} AS d0, {d.days(d0, d.date('cmonday'))} / 7 AS cw FROM users u "
+                f"WHERE created_at >= {d.ts('cstart_ts')} AND created_at < {d.ts('end_ts')}{self.only('u.id')}")
 
     async def cohort_sizes(self) -> list[Row]:
         return await self.rows(f"SELECT cw, COUNT(*) FROM ({self._cohort()}) k GROUP BY cw ORDER BY cw")

@@ -128,7 +128,7 @@ def _retention(r: Range, retention: Sequence[Row], cohorts: Sequence[Row]) -> li
     active = {(int(cw), int(wk)): int(n) for cw, wk, n in retention}
     out = []
     for cw, size in cohorts:
-        first = r.monday + timedelta(days=7 * int(cw))
+        first = r.cohort_monday + timedelta(days=7 * int(cw))
         weeks: list[Any] = []
         for wk in range(1, RETENTION_WEEKS + 1):
             # The cohort's last signup day plus (wk - 1) weeks: week wk has begun for all of them.
