@@ -49,7 +49,9 @@ async def build(store: Store, r: Range) -> Report:
     async def ask(fn: Callable[[Queries], Awaitable[T]]) -> T:
         async def work(s: AsyncSession) -> T:
             if pg:
+                # JIT compiling these plans costs more (hundreds of ms) than running them.
                 await s.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
+                await s.execute(text("SET LOCAL jit = off"))
             return await fn(Queries(s, r))
 
         async with gate:

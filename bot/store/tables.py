@@ -66,7 +66,7 @@ class CheckInRow(SQLModel, table=True):
         # The scheduler's silence rules: a user's latest check-in change (0007).
         Index("ix_checkins_user_updated", "user_id", "updated_at"),
         # Admin stats: check-ins in a date range, daily active users (0010).
-        Index("ix_checkins_date_user", "local_date", "user_id"),
+        Index("ix_checkins_date_user", "local_date", "user_id", "id"),
         # ...and red-flag answers in a range: only the few flagged check-ins (partial index, 0010).
         Index("ix_checkins_flagged", "local_date", "user_id", postgresql_where=text("red_flags <> '[]'"),
               sqlite_where=text("red_flags <> '[]'")),

@@ -18,8 +18,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # (date, user): daily active users and the range filters read the index alone.
-    op.create_index('ix_checkins_date_user', 'checkins', ['local_date', 'user_id'])
+    # (date, user, id): daily active users, the range filters and the range's smallest id read the
+    # index alone.
+    op.create_index('ix_checkins_date_user', 'checkins', ['local_date', 'user_id', 'id'])
     # Red-flag answers in a range: a partial index holds only the few flagged check-ins.
     op.create_index('ix_checkins_flagged', 'checkins', ['local_date', 'user_id'],
                     postgresql_where=sa.text(FLAGGED), sqlite_where=sa.text(FLAGGED))
