@@ -82,3 +82,19 @@ async def test_an_empty_range(club: Store) -> None:
     rep = await stats_report(club, Range(date(2020, 1, 1), date(2020, 1, 7)))
     assert rep["users"]["total"] == 0 and rep["checkins"]["response_rate"] is None
     assert rep["retention"] == [] and rep["outcomes"]["median_pain_change"] is None
+
+
+def test_csv_cells_are_not_formulas() -> None:
+    rep = {"range": {}, "users": {"total": 0, "active_7d": 0, "active_30d": 0, "paused": 0, "blocked": 0,
+                                  "stopped": 0, "by_platform": {}, "new_per_week": []},
+           "checkins": {k: None for k in ("sent", "answered", "response_rate", "median_minutes_to_answer",
+                                          "reminders_sent", "answered_after_reminder_share")} | {"daily": [],
+                                                                                               "active_daily": []},
+           "coaching": {"suggestions": {}, "nudges": {}, "referrals": {}, "red_flag_answers": 0}, "retention": [],
+           "outcomes": {"users": 0, "median_pain_change": -3.0, "improved_share": None, "distribution": [],
+                        "weekly_minutes": []},
+           "teams": [{"team": "=HYPERLINK(\"http://x\")", "members": 5, "participation": 1.0, "active_7d": 5,
+                      "on_streak": 0, "mean_streak_days": 1.0}]}
+    rows = list(csv.reader(io.StringIO(csv_text(rep))))
+    assert ["teams", "members", "'=HYPERLINK(\"http://x\")", "5"] in rows
+    assert ["outcomes", "median_pain_change", "", "-3.0"] in rows

@@ -194,8 +194,20 @@ def csv_text(rep: Report) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["section", "figure", "detail", "value"])
     for row in flat(rep):
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow([_inert(v) for v in row])
     return buf.getvalue()
+
+
+def _inert(v: Any) -> Any:
+    """A cell a spreadsheet will not run: a team's title is anyone's text, and one starting with
+    = + @ (or - not followed by a digit) would be read as a formula."""
+    if v is None:
+        return ""
+    if not isinstance(v, str):
+        return v
+    if v[:1] in ("=", "+", "@", "\t", "\r") or (v[:1] == "-" and not v[1:2].isdigit()):
+        return "'" + v
+    return v
 
 
 def pct(v: Any) -> str:
