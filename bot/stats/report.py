@@ -178,7 +178,7 @@ def flat(rep: Report, daily: bool = True) -> Iterator[tuple[str, str, str, Any]]
     for name in ("users", "median_pain_change", "improved_share"):
         yield "outcomes", name, "", o[name]
     for row in o["distribution"]:
-        yield "outcomes", "pain_change_users", f"{row['change']:+d}", row["users"]
+        yield "outcomes", "pain_change_users", str(row["change"]), row["users"]
     for row in o["weekly_minutes"]:
         yield "outcomes", "weekly_minutes", f"{row['week']} {row['kind']}", row["minutes"]
     for t in rep["teams"]:
