@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.fanout
 	$(BIN)/python -m bench.telegram
 	$(BIN)/python -m bench.message_lengths
+	$(BIN)/python -m bench.stats
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

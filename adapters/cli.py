@@ -147,10 +147,12 @@ async def _run(settings: Settings) -> None:
         from adapters.telegram import TelegramAdapter
 
         adapters.append(TelegramAdapter(coach, settings))
-    web = create_app(store, [r for a in adapters for r in a.routes()])
+    from bot.admin import admin_routes
+
+    web = create_app(store, [*admin_routes(store, settings), *(r for a in adapters for r in a.routes())])
     server = uvicorn.Server(uvicorn.Config(web, host=settings.host, port=settings.port, log_level="warning",
                                            lifespan="off"))
-    where = f"http://{settings.host}:{settings.port} (/healthz, /readyz)"
+    where = f"http://{settings.host}:{settings.port} (/healthz, /readyz, /admin, /metrics)"
     if console is None:
         # A server that prints nothing on start looks hung; the console's greeting says enough.
         print(f"backcheck: web app on {where}; Ctrl-C stops.", file=sys.stderr, flush=True)
@@ -392,6 +394,62 @@ async def _user_footprint(settings: Settings, key: str) -> tuple[int, int]:
 
 async def _user_delete(settings: Settings, key: str) -> dict[str, int]:
     return await _about_user(settings, key, lambda coach: coach.erase(key))
+
+
+@app.command(cls=Command, short_help="Usage and outcome stats (aggregates; small numbers as <5).")
+def stats(
+    days: Annotated[int, typer.Option("--days", metavar="N", min=1, max=3660,
+                                      help="the last N days, today included (default 28)")] = 28,
+    team: Annotated[str | None, typer.Option("--team", metavar="NAME",
+                                             help="only this group's members (its title or key)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="print the report as CSV")] = False,
+) -> None:
+    """Usage and outcome stats for admins: users, check-ins, coaching, retention, outcomes, teams.
+    Any figure about fewer than 5 people is shown as <5."""
+    from bot.stats import csv_text, default_range, stats_report
+
+    if as_json and as_csv:
+        raise BadInput("--json and --csv: choose one")
+    settings = _settings()
+    r = default_range(datetime.now(UTC).date(), days, team)
+
+    async def report() -> dict[str, Any]:
+        store = await _open_store(settings)
+        try:
+            return await stats_report(store, r)
+        finally:
+            await store.close()
+
+    rep = asyncio.run(report())
+    if as_json:
+        sys.stdout.write(json.dumps(rep, indent=2) + "\n")
+    elif as_csv:
+        sys.stdout.write(csv_text(rep))
+    else:
+        _print_stats(rep)
+
+
+def _print_stats(rep: dict[str, Any]) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.stats import flat, pct
+
+    rng = rep["range"]
+    team = f", team {rng['team']}" if rng["team"] else ""
+    t = Table(title=f"backcheck stats {rng['start']} to {rng['end']}{team} (<5: fewer than 5 people)",
+              box=box.SIMPLE_HEAD, title_justify="left")
+    for name, just in (("section", "left"), ("figure", "left"), ("detail", "left"), ("value", "right")):
+        t.add_column(name, justify=just)  # type: ignore[arg-type]
+    last = ""
+    for section, figure, detail, value in flat(rep, daily=False):
+        shown = pct(value) if figure.endswith(("rate", "share", "participation")) or figure.startswith("week_") \
+            else "-" if value is None else str(value)
+        t.add_row(section if section != last else "", figure, detail, shown)
+        last = section
+    Console(width=None if sys.stdout.isatty() else 120, highlight=False, emoji=False).print(t)
 
 
 @db_app.command("upgrade", cls=Command)

@@ -81,7 +81,7 @@ from telegram.ext import (
 
 from adapters.base import Adapter, traceback_without_message
 from adapters.telegram_http import AiohttpRequest
-from bot import commands
+from bot import commands, metrics
 from bot import messages as M
 from bot.config import Settings
 from bot.conversation import Coach, GroupMessage
@@ -427,9 +427,13 @@ class TelegramAdapter(Adapter):
         try:
             await self.send(key, messages)
         except PermanentFailure:
+            metrics.failed(self.platform, "reply", "permanent")
             await self._tell_core("reachability", self.coach.reachable(key, False))
         except TemporaryFailure as exc:
+            metrics.failed(self.platform, "reply", "temporary")
             log.warning("telegram: reply to %s not delivered (%s)", key, exc)
+        else:
+            metrics.sent(self.platform, "reply", len(messages))
 
     async def _tell_core(self, what: str, call: Coroutine[Any, Any, Any]) -> Any:
         """A platform fact the core records; a failure is logged (never the data), not raised."""
@@ -463,6 +467,7 @@ class TelegramAdapter(Adapter):
                 await handler(update, ctx)
             finally:
                 self.updates_handled += 1
+                metrics.update_handled(self.platform)
         return run
 
     @asynccontextmanager

@@ -19,6 +19,8 @@ class CommandSpec:
     where: Where = "private"
     #: Shown in the private command menu (``stop`` works but is not advertised there).
     menu: bool = True
+    #: For the user keys in BACKCHECK_ADMINS only; never in a menu; everyone else gets a refusal.
+    admin: bool = False
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -39,6 +41,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("hidepain", "Hide your pain scores from the digest again", "group"),
     CommandSpec("digest", "This group's week so far", "group"),
     CommandSpec("team", "This team's settings and today; /team setup to make or change it", "group"),
+    CommandSpec("stats", "Usage and outcome stats (admins)", menu=False, admin=True),
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}
@@ -48,9 +51,11 @@ GROUP = tuple(c.name for c in COMMANDS if c.where in ("group", "both"))
 #: Group commands that mean nothing in a private chat, and private ones that mean nothing in a group.
 GROUP_ONLY = tuple(c.name for c in COMMANDS if c.where == "group")
 PRIVATE_ONLY = tuple(c.name for c in COMMANDS if c.where == "private")
+#: Operator commands: answered without touching the sender's own conversation (bot/conversation/coach.py).
+ADMIN = tuple(c.name for c in COMMANDS if c.admin)
 #: The private chat's command menu, in the order users see it.
 MENU: tuple[tuple[str, str], ...] = tuple((c.name, c.summary) for c in COMMANDS
-                                          if c.menu and c.where in ("private", "both"))
+                                          if c.menu and not c.admin and c.where in ("private", "both"))
 
 #: Typed words that mean a command (a whole message only: "rested today" stays a check-in). Other
 #: wordings ("hi", "what's the plan today", "stop the reminders") are requests: bot/intents/.

@@ -566,7 +566,7 @@ def recommendation_text(r: Recommendation, room: int = MAX_RECOMMENDATION_CHARS)
     return "\n".join(lines)
 
 
-# === requests in plain words (issue 12: bot/intents/, bot/conversation/requests.py) ===============
+# === requests in plain words (issue 12: bot/intents/, bot/conversation/requests.py) ========
 # Kept in one section so it merges apart from the recommendation texts above. The how-tos of the
 # exercises and session words are in bot/exercises.py (and docs/exercises.md, with sources).
 
@@ -665,3 +665,19 @@ FALLBACK = (
 )
 #: The choice on every strength suggestion; the same words typed work too.
 HOW_TO_STRENGTH = "How do I do these?"
+
+
+# --- admin stats (/stats; issue 10) ------------------------------------------------------------
+
+ADMIN_ONLY = "Sorry, that command is for the people who run this bot."
+STATS_SUMMARY = (
+    "Stats {start} to {end} (<5: fewer than 5 people)\n"
+    "Users: {total} ({active_7d} active in the last 7 days, {active_30d} in 30)\n"
+    "Check-ins: {sent} asked, {answered} answered ({response_rate}); median answer after {median} min\n"
+    "Reminders: {reminders}; answered after a reminder: {after_reminder}\n"
+    "Suggestions: {suggestions}\n"
+    "Referrals: {referrals}; red-flag answers: {red_flags}\n"
+    "Pain, first two weeks to latest two: median change {pain_change} over {outcome_users} people; "
+    "{improved} improved by {mic:g}+ points"
+)
+STATS_CHART_TITLE = "Daily check-ins: asked and answered"

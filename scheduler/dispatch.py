@@ -53,7 +53,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import prompts
+from bot import metrics, prompts
 from bot.ports import Outgoing, PermanentFailure, Sender, TemporaryFailure, platform_of
 from bot.store import outbox
 from bot.store.outbox import CHECKIN, PAUSE_OFFER, REMINDER, SAFETY
@@ -175,6 +175,7 @@ class Dispatcher:
         self.report = DispatchReport()
         self._lanes: dict[str, _Lane] = {}
         self._pending: set[tuple[int, date, str]] = set()
+        metrics.watch_backlog(lambda: len(self._pending))
 
     @property
     def platforms(self) -> frozenset[str]:
@@ -312,6 +313,11 @@ class Dispatcher:
         await self._tx(tx)
         for o in batch:
             self.report.counts[f"{o.claim.job.kind}.{o.status}"] += 1
+            if o.status == "sent":
+                metrics.sent(o.claim.job.platform, "scheduled")
+            else:
+                metrics.failed(o.claim.job.platform, "scheduled",
+                               "permanent" if o.status == "blocked" else metrics.reason_of(o.error))
             if o.status == "sent":
                 self.report.sent_keys.append((o.claim.job.kind, o.claim.job.key))
                 if o.claim.safety_row_id is not None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot import metrics
 from bot.config import Settings
 from bot.ports import GroupPoster, Sender
 from bot.store import outbox
@@ -169,10 +170,12 @@ async def submit_due(dispatcher: Dispatcher, settings: Settings, now: datetime, 
                      safety: bool = True, digests: bool = True) -> PassReport:
     """The pass without the waiting: recover stale claims, select, queue. ``backcheck run`` calls
     this every minute and lets the lanes send in the background."""
+    t0 = metrics.clock()
     report = PassReport(now=as_utc(now))
     report.in_doubt, report.taken_over = await recover_stale(dispatcher.store, now)
     jobs = await select_due(dispatcher.store, settings, now, platforms=dispatcher.platforms, safety=safety)
     report.due.update(j.kind for j in jobs)
+    metrics.DUE.set(len(jobs))
     if len(jobs) > 1:
         # Replicas start their claims at different places in the list, so they mostly claim
         # different chunks instead of queueing behind each other's uncommitted rows.
@@ -182,6 +185,7 @@ async def submit_due(dispatcher: Dispatcher, settings: Settings, now: datetime, 
     if digests:
         report.digests = await send_digests(dispatcher, now)
         report.team_posts, report.team_edits = await team_posts(dispatcher, now)
+    metrics.PASS.observe(metrics.clock() - t0)
     return report
 
 

@@ -477,3 +477,28 @@ async def _eventually(ok: Callable[[], bool], within: float = 15.0) -> None:
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.005)
+
+
+async def test_admin_stats_on_telegram_and_reply_metrics(make_bot: Any, clock: Clock) -> None:
+    """/stats: the admin gets the summary with the chart as a photo; anyone else one polite line.
+    Replies and updates are counted for /metrics."""
+    from bot import metrics
+
+    admin, other = new_user_id(), new_user_id()
+    b = await make_bot(admins=f"telegram:{admin}")
+    clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+
+    def count(name: str, **labels: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    replies = count("backcheck_messages_sent_total", platform="telegram", path="reply")
+    updates = count("backcheck_updates_handled_total", platform="telegram")
+    msgs = await b.says(admin, "/stats")
+    assert len(msgs) == 1 and msgs[0].method == "sendPhoto"
+    assert msgs[0].file_bytes is not None and msgs[0].file_bytes.startswith(b"\x89PNG")
+    assert "Users:" in (msgs[0].plain or "")
+    refused = await b.says(other, "/stats")
+    assert [m.plain for m in refused] == [M.ADMIN_ONLY]
+    assert await b.user(other) is None
+    assert count("backcheck_messages_sent_total", platform="telegram", path="reply") == replies + 2
+    assert count("backcheck_updates_handled_total", platform="telegram") == updates + 2

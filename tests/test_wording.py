@@ -15,7 +15,7 @@ from bot import messages as M
 from bot.domain import Activity, CheckIn, Profile
 from bot.model import initial_state, step
 
-_NUMERIC = {"n", "pain", "first", "later", "run", "cross", "strength", "run_minutes", "minutes", "new", "old"}
+_NUMERIC = {"n", "mic", "pain", "first", "later", "run", "cross", "strength", "run_minutes", "minutes", "new", "old"}
 _PLURALS = ("check-ins", "minutes", "days", "weeks", "sessions", "runs", "characters", "walks", "times")
 
 

@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import answers, model_state, prompts
+from bot import answers, metrics, model_state, prompts
 from bot import messages as M
+from bot.commands import ADMIN as ADMIN_COMMANDS
 from bot.config import Settings
 from bot.conversation import checkins, commands, groups, onboarding, requests, settings
 from bot.conversation.context import Context, local_date, model_of, profile_of
@@ -68,8 +69,14 @@ class Coach:
     async def handle(self, key: str, text: str, now: datetime) -> Turn:
         """Answer one message (typed, or a button's choice). Never loses the text: what is not
         stored as a check-in is kept as an inbound message."""
+        t0 = metrics.clock()
         msg, at = Inbound.read(text), _utc(now)
-        return await self.store.run(lambda s: self._handle(s, key, msg, at))
+        try:
+            if msg.command is not None and msg.command.name in ADMIN_COMMANDS:
+                return await commands.admin(self.store, self.settings, key, msg.command, at)
+            return await self.store.run(lambda s: self._handle(s, key, msg, at))
+        finally:
+            metrics.HANDLER.observe(metrics.clock() - t0)
 
     async def _handle(self, s: AsyncSession, key: str, msg: Inbound, now: datetime) -> Turn:
         u = await users.load(s, key)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import answers
 from bot import messages as M
+from bot.config import Settings
 from bot.conversation import checkins, onboarding, pausing, settings, undo
 from bot.conversation.context import Context
 from bot.conversation.progress import progress
 from bot.conversation.state import ONBOARDING, State
 from bot.domain import Intervals, Recommendation
 from bot.model import recommend, tolerance_summary
-from bot.ports import UserKey
+from bot.ports import Turn, UserKey
 from bot.store import repo
+from bot.store.repo import Store
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Context, str], Awaitable[None]]
 
@@ -141,6 +147,29 @@ async def confirm_delete(ctx: Context) -> bool:
         await ctx.keep("delete_cancelled")
         return True
     return False
+
+
+async def admin(store: Store, settings: Settings, key: str, command: answers.Command, now: datetime) -> Turn:
+    """An operator command (``/stats [DAYS]``), answered outside the sender's own conversation: no
+    user row is made or changed, nothing is stored. Not an admin: a polite refusal, nothing else."""
+    turn = Turn(handled_as="command:" + command.name)
+    if key not in settings.admin_keys:
+        turn.say(M.ADMIN_ONLY)
+        return turn
+    from bot.stats import DEFAULT_DAYS, default_range, stats_report
+    from bot.stats.png import daily_png
+    from bot.stats.text import summary
+
+    days = int(command.args) if command.args.isdigit() and 0 < int(command.args) <= 3660 else DEFAULT_DAYS
+    rep = await stats_report(store, default_range(now.date(), days))
+    image: bytes | None = None
+    try:
+        # Drawing takes a fraction of a second of CPU: off the event loop.
+        image = await asyncio.to_thread(daily_png, rep)
+    except Exception:
+        log.exception("stats chart failed; sending the text alone")
+    turn.say(summary(rep), image=image)
+    return turn
 
 
 def reco_from_dict(d: dict[str, object]) -> Recommendation:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
+from bot import metrics
 from bot.domain import Activity, CheckIn, Intervals, Recommendation
 from bot.model.record import kind_rank
 from bot.store import users
@@ -94,7 +95,9 @@ class Store:
                     return await work(s)
             except DBAPIError as exc:
                 if attempt == attempts or not lost_a_race(exc):
+                    metrics.db_error(retried=False)
                     raise
+                metrics.db_error(retried=True)
             await asyncio.sleep(0.02 * attempt)
         raise AssertionError("unreachable")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlalchemy.types import DateTime, Text
 from sqlmodel import Field, SQLModel
 
@@ -20,7 +20,11 @@ def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
 class User(SQLModel, table=True):
     __tablename__ = "users"
     #: The scheduler reads the distinct (time zone, check-in time) pairs off this index (0002).
-    __table_args__ = (Index("ix_users_tz_time", "timezone", "checkin_time"),)
+    __table_args__ = (
+        Index("ix_users_tz_time", "timezone", "checkin_time"),
+        # Admin stats: signups in a date range (0010).
+        Index("ix_users_created", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True, unique=True, max_length=200)
@@ -64,6 +68,11 @@ class CheckInRow(SQLModel, table=True):
         UniqueConstraint("user_id", "local_date", name="uq_checkin_user_date"),
         # The scheduler's silence rules: a user's latest check-in change (0007).
         Index("ix_checkins_user_updated", "user_id", "updated_at"),
+        # Admin stats: check-ins in a date range, daily active users (0010).
+        Index("ix_checkins_date_user", "local_date", "user_id", "id"),
+        # ...and red-flag answers in a range: only the few flagged check-ins (partial index, 0010).
+        Index("ix_checkins_flagged", "local_date", "user_id", postgresql_where=text("red_flags <> '[]'"),
+              sqlite_where=text("red_flags <> '[]'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -104,7 +113,11 @@ class ActivityRow(SQLModel, table=True):
 
 class RecommendationRow(SQLModel, table=True):
     __tablename__ = "recommendations"
-    __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_reco_user_date"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date", name="uq_reco_user_date"),
+        # Admin stats: the suggestion mix in a date range, from the index alone (0010).
+        Index("ix_reco_date_action_user", "local_date", "action", "user_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
@@ -131,6 +144,8 @@ class SentMessage(SQLModel, table=True):
         # The silence rules: a user's latest sent check-in, latest answer (0007).
         Index("ix_sent_user_kind_sent_at", "user_id", "kind", "sent_at"),
         Index("ix_sent_user_answered", "user_id", "answered_at"),
+        # Admin stats: prompts of a kind in a date range (0010).
+        Index("ix_sent_kind_date", "kind", "local_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
