@@ -158,7 +158,7 @@ class FakeSlack:
 
     async def start(self, port: int = 0) -> None:
         app = web.Application(client_max_size=8 << 20)
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/_fake/stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)

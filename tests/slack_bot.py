@@ -18,6 +18,7 @@ from bot.store.repo import Store
 from bot.web import create_app
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack, Posted, Workspace, block_action, dm_event, slash, view_submission
+from tests.test_telegram import _eventually
 
 SECRET = "test-signing-secret"
 
@@ -52,8 +53,7 @@ class SlackBot:
         self.url = f"http://127.0.0.1:{port}"
         self._server = uvicorn.Server(uvicorn.Config(self.web, log_level="warning", lifespan="off"))
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:
-            await asyncio.sleep(0.005)
+        await _eventually(lambda: self._server is not None and self._server.started)
         await self.adapter.start()
         return self
 

@@ -221,6 +221,8 @@ class SlackAdapter(Adapter):
             async with self._one_at_a_time(key):
                 await self._converse(key, blocks.unescape(str(event.get("text") or "")), client, channel,
                                      event_id=body.get("event_id"))
+        except Exception as exc:  # the backstop: logged where (never what was said), not raised
+            log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
@@ -255,6 +257,8 @@ class SlackAdapter(Adapter):
         try:
             if event.get("tab", "home") == "home" and event.get("user"):
                 await self._publish_home(self.key(body.get("team_id"), event["user"]), client)
+        except Exception as exc:  # the backstop: logged where (never what was said), not raised
+            log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
@@ -290,6 +294,8 @@ class SlackAdapter(Adapter):
                 except (TemporaryFailure, PermanentFailure) as exc:
                     log.info("slack: could not mark the question answered (%s)", exc)
                 await self._converse(key, choice, client, channel)
+        except Exception as exc:  # the backstop: logged where (never what was said), not raised
+            log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
@@ -301,6 +307,8 @@ class SlackAdapter(Adapter):
                 async with self._one_at_a_time(key):
                     await self._converse(key, str(action.get("value", "")), client)
                 await self._publish_home(key, client)
+        except Exception as exc:  # the backstop: logged where (never what was said), not raised
+            log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
@@ -314,6 +322,8 @@ class SlackAdapter(Adapter):
                                                           view=blocks.checkin_modal(channel)))
         except (KeyError, TemporaryFailure, PermanentFailure) as exc:
             log.warning("slack: could not open the check-in form (%s)", type(exc).__name__)
+        except Exception as exc:  # the backstop: logged where (never what was said), not raised
+            log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
@@ -323,6 +333,8 @@ class SlackAdapter(Adapter):
             channel = (body.get("channel") or {}).get("id")
             if channel:
                 await self._group(body, channel, "/join", client)
+        except Exception as exc:  # the backstop: logged where (never what was said), not raised
+            log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
@@ -356,6 +368,8 @@ class SlackAdapter(Adapter):
                     log.error("slack: a check-in form from %s failed\n%s", key, traceback_without_message(exc))
                     turn = Turn([Outgoing(M.SORRY)])
                 await self._answer(key, turn, client, channel)
+        except Exception as exc:  # the backstop: logged where (never what was said), not raised
+            log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
@@ -375,9 +389,9 @@ class SlackAdapter(Adapter):
         elif sub in GROUP_SUBS and not in_dm:
             await ack()
         elif sub in PRIVATE_SUBS or sub in GROUP_SUBS:
-            await ack() if in_dm else await ack(text=M.SENT_TO_DM)
+            await ack() if in_dm else await ack(text=M.SENT_TO_DM, response_type="ephemeral")
         else:  # help, or a subcommand nobody knows: the help, to this user only
-            await ack(text=M.SLASH_HELP)
+            await ack(text=M.SLASH_HELP, response_type="ephemeral")
 
     async def _on_command(self, command: dict[str, Any], context: Any) -> None:
         client = self._client(context)
@@ -395,6 +409,8 @@ class SlackAdapter(Adapter):
                 key = self.key(team, user)
                 async with self._one_at_a_time(key):
                     await self._converse(key, text, client)
+        except Exception as exc:  # the backstop: logged where (never what was said), not raised
+            log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 

@@ -47,7 +47,8 @@ def failure(exc: Exception, method: str) -> Exception:
     """Slack's error as the core's delivery failure (never the message text in the log)."""
     if isinstance(exc, SlackApiError):
         status = getattr(exc.response, "status_code", 0)
-        error = str(exc.response.get("error", "")) if exc.response is not None else ""
+        data = getattr(exc.response, "data", None)
+        error = str(data.get("error", "")) if isinstance(data, dict) else f"HTTP {status}"
         if status == 429 or error == "ratelimited":
             headers = getattr(exc.response, "headers", {}) or {}
             after = headers.get("Retry-After") or headers.get("retry-after") or 1
