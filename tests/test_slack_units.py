@@ -128,3 +128,25 @@ async def test_a_claim_rolled_back_with_its_answer_leaves_the_retry_to_be_answer
             raise RuntimeError("crashed before the answer was stored")
     async with store.session() as s:
         assert await repo.claim_event(s, "slack", eid, now)
+
+
+def _yaml_list(text: str, key: str) -> list[str]:
+    """The ``- item`` lines right under ``key:`` in the manifest (no YAML library needed)."""
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.strip() == f"{key}:")
+    out = []
+    for ln in lines[start + 1:]:
+        if not ln.strip().startswith("- "):
+            break
+        out.append(ln.strip()[2:].strip())
+    return out
+
+
+def test_the_manifest_asks_for_exactly_what_the_adapter_uses(repo_root: Any) -> None:
+    from adapters.slack.oauth import SCOPES
+
+    text = (repo_root / "deploy" / "slack-manifest.yaml").read_text(encoding="utf-8")
+    assert sorted(_yaml_list(text, "bot")) == sorted(SCOPES)
+    assert sorted(_yaml_list(text, "bot_events")) == ["app_home_opened", "message.im"]
+    assert _yaml_list(text, "slash_commands")[0] == "command: /backcheck"
+    assert "home_tab_enabled: true" in text and "interactivity:\n    is_enabled: true" in text
