@@ -161,6 +161,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/_fake/stats", self._stats)
+        app.router.add_post("/_fake/workspace", self._ctl_workspace)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -340,7 +341,13 @@ class FakeSlack:
         return web.Response(text=f"OK - {len(up.data)}")
 
     async def _stats(self, request: web.Request) -> web.Response:
+        # This process's CPU seconds so far: a benchmark can tell whether the fake was the bottleneck.
         return web.json_response({"calls": len(self.calls), "posted": len(self.posted), "cpu": time.process_time()})
+
+    async def _ctl_workspace(self, request: web.Request) -> web.Response:
+        w = self.workspace()
+        return web.json_response({"team_id": w.team_id, "token": w.token, "app_id": w.app_id,
+                                  "bot_user_id": w.bot_user_id})
 
     # --- Slack's requests to the app -------------------------------------------------------------
 
@@ -364,6 +371,28 @@ class FakeSlack:
             headers["X-Slack-Signature"] = signature("not-the-secret", headers["X-Slack-Request-Timestamp"], raw)
         async with self._client.post(url, data=raw, headers=headers) as r:
             return r.status, await r.text()
+
+
+async def _serve(port: int) -> None:
+    fake = FakeSlack()
+    await fake.start(port)
+    print(f"fake slack on {fake.base_url}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await fake.close()
+
+
+def main() -> None:
+    """``python -m tests.fake_slack [--port N]``: the fake in a process of its own (benchmarks)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="A fake Slack Web API on 127.0.0.1.")
+    ap.add_argument("--port", type=int, default=0)
+    try:
+        asyncio.run(_serve(ap.parse_args().port))
+    except KeyboardInterrupt:
+        pass
 
 
 # --- payloads Slack sends ------------------------------------------------------------------------
@@ -414,3 +443,7 @@ def slash(w: Workspace, user: str, text: str, channel: str | None = None, channe
             "channel_name": channel_name, "user_id": user, "user_name": user.lower(), "command": "/backcheck",
             "text": text, "api_app_id": w.app_id, "response_url": "http://127.0.0.1:9/hooks",
             "trigger_id": "trig-" + uuid.uuid4().hex[:8]}
+
+
+if __name__ == "__main__":
+    main()

@@ -305,18 +305,23 @@ EVENT_MEMORY = timedelta(days=1)
 #: About one claim in this many also prunes the old rows (no background job to lose or schedule).
 PRUNE_ONE_IN = 200
 _EVENTS: Table = PlatformEvent.__table__  # type: ignore[attr-defined]
-_SEEN_EVENT = select(PlatformEvent.id).where(PlatformEvent.platform == bindparam("p"),
-                                             PlatformEvent.event_id == bindparam("e"))
+
+
+@lru_cache(maxsize=2)
+def _claim_event(dialect: str) -> Any:
+    # One statement: the row is inserted unless it is there (PostgreSQL's and SQLite's ON CONFLICT).
+    return dialect_insert(dialect)(_EVENTS).on_conflict_do_nothing(index_elements=["platform", "event_id"])
 
 
 async def claim_event(s: AsyncSession, platform: str, event_id: str, now: datetime) -> bool:
     """True the first time ``event_id`` of ``platform`` is seen, in the caller's transaction: the
     event is then handled in that same transaction, so a crash before commit leaves the retry
-    to be handled, and a retry after commit is turned away. Two concurrent deliveries: the unique
-    row makes one of them fail, and ``Store.run`` runs it again, to find the row."""
-    if (await s.execute(_SEEN_EVENT, {"p": platform, "e": event_id})).first() is not None:
+    to be handled, and a retry after commit is turned away. Two concurrent deliveries: the second
+    waits on the first's row and finds it there once that commits."""
+    res = await s.execute(_claim_event(s.get_bind().dialect.name),
+                          {"platform": platform, "event_id": event_id[:100], "seen_at": now})
+    if not getattr(res, "rowcount", 0):
         return False
-    await s.execute(insert(_EVENTS), {"platform": platform, "event_id": event_id[:100], "seen_at": now})
     if zlib.crc32(event_id.encode()) % PRUNE_ONE_IN == 0:
         await prune_events(s, now - EVENT_MEMORY)
     return True
