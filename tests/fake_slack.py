@@ -147,6 +147,8 @@ class FakeSlack:
     oauth_codes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._sockets: list[web.WebSocketResponse] = []
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -162,6 +164,7 @@ class FakeSlack:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/_fake/stats", self._stats)
         app.router.add_post("/_fake/workspace", self._ctl_workspace)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -169,6 +172,8 @@ class FakeSlack:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -244,6 +249,11 @@ class FakeSlack:
                         f.times -= 1
                     headers = {"Retry-After": str(f.retry_after)} if f.retry_after is not None else None
                     return web.json_response({"ok": False, "error": f.error}, status=f.status, headers=headers)
+            if method == "apps.connections.open":
+                if not str(token).startswith("xapp-"):
+                    return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+                self.calls.append(Call(method, token, params))
+                return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 return web.json_response({"ok": False, "error": "unknown_method"})
@@ -339,6 +349,41 @@ class FakeSlack:
         async with self._changed:
             self._changed.notify_all()
         return web.Response(text=f"OK - {len(up.data)}")
+
+    # --- Socket Mode: Slack's side of the WebSocket --------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"},
+                            "connection_info": {"app_id": "A0BACKCHECK"}})
+        try:
+            async for msg in ws:
+                if msg.type == aiohttp.WSMsgType.TEXT:
+                    data = json.loads(msg.data)
+                    fut = self._acks.pop(str(data.get("envelope_id")), None)
+                    if fut is not None and not fut.done():
+                        fut.set_result(data)
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def socket_deliver(self, kind: str, payload: dict[str, Any], within: float = 10.0) -> dict[str, Any]:
+        """Send an envelope (``events_api``, ``interactive``, ``slash_commands``) to the connected
+        app, as Slack does in Socket Mode; returns the app's acknowledgement."""
+        for _ in range(int(within / 0.01)):
+            if self._sockets:
+                break
+            await asyncio.sleep(0.01)
+        assert self._sockets, "no app connected over Socket Mode"
+        envelope_id = uuid.uuid4().hex
+        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = fut
+        await self._sockets[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                           "accepts_response_payload": kind != "events_api",
+                                           "retry_attempt": 0, "retry_reason": ""})
+        return await asyncio.wait_for(fut, within)
 
     async def _stats(self, request: web.Request) -> web.Response:
         # This process's CPU seconds so far: a benchmark can tell whether the fake was the bottleneck.

@@ -329,3 +329,25 @@ async def test_team_commands_in_a_channel_go_to_the_group_and_the_join_button_jo
     before = len(bot.fake.in_channel(ola.dm))
     await ola.slash("leave")
     assert bot.fake.in_channel(ola.dm)[before].plain.startswith(M.GROUP_ONLY_IN_PRIVATE[:30])
+
+
+async def test_socket_mode_takes_events_over_the_websocket(fake_slack: FakeSlack, slack_store: Store,
+                                                           clock: Clock) -> None:
+    from adapters.slack import SlackAdapter
+    from bot.conversation import Coach
+    from tests.fake_slack import dm_event
+    from tests.slack_bot import slack_settings
+
+    w = fake_slack.workspace()
+    settings = slack_settings(fake_slack, slack_bot_token=w.token, slack_app_token="xapp-1-A0-test")
+    adapter = SlackAdapter(Coach(slack_store, settings), settings, clock=clock)
+    assert adapter.routes() == []  # no public URL needed
+    await adapter.start()
+    try:
+        user = "USOCKET01"
+        ack = await fake_slack.socket_deliver("events_api", dm_event(w, user, "hi"))
+        assert ack["envelope_id"]
+        await fake_slack.wait_for(lambda: bool(fake_slack.in_channel(FakeSlack.dm_of(user))))
+        assert fake_slack.in_channel(FakeSlack.dm_of(user))[-1].choices == M.EXPERIENCE_CHOICES
+    finally:
+        await adapter.stop()
