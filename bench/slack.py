@@ -82,6 +82,8 @@ class Run:
     cpu_ms: float
     #: Share of one CPU the fake Slack used while the run lasted (1.0 = it was the bottleneck).
     fake_load: float = 0.0
+    #: Messages posted (chat.postMessage) per event: the work was done, not skipped.
+    posts: float = 0.0
 
 
 def events_for(w: dict[str, Any], users: list[str], per_user: int) -> list[list[bytes]]:
@@ -121,18 +123,19 @@ async def drive(url: str, per_user: list[list[bytes]], concurrency: int) -> floa
         return time.perf_counter() - t0
 
 
-async def _cpu(http: aiohttp.ClientSession, url: str) -> float:
+async def _get(http: aiohttp.ClientSession, url: str) -> dict[str, Any]:
     async with http.get(url) as r:
-        return float((await r.json())["cpu"])
+        return dict(await r.json())
 
 
 async def timed(app_url: str, fake: Process, per_user: list[list[bytes]], concurrency: int) -> Run:
+    stats = fake.url.replace("/api/", "/_fake/stats")
     async with aiohttp.ClientSession() as http:
-        c0, f0 = await _cpu(http, app_url + "/_bench/cpu"), await _cpu(http, fake.url.replace("/api/", "/_fake/stats"))
+        c0, f0 = (await _get(http, app_url + "/_bench/cpu"))["cpu"], await _get(http, stats)
         wall = await drive(app_url + "/slack/events", per_user, concurrency)
-        c1, f1 = await _cpu(http, app_url + "/_bench/cpu"), await _cpu(http, fake.url.replace("/api/", "/_fake/stats"))
+        c1, f1 = (await _get(http, app_url + "/_bench/cpu"))["cpu"], await _get(http, stats)
     n = sum(len(b) for b in per_user)
-    return Run(n / wall, (c1 - c0) / n * 1000, (f1 - f0) / wall)
+    return Run(n / wall, (c1 - c0) / n * 1000, (f1["cpu"] - f0["cpu"]) / wall, (f1["posted"] - f0["posted"]) / n)
 
 
 async def _workspace(fake: Process) -> dict[str, Any]:
@@ -269,7 +272,8 @@ def med(runs: list[Run], what: str = "rate") -> float:
 def _fmt(runs: list[Run]) -> str:
     each = ", ".join(f"{r.rate:.0f}" for r in runs)
     load = max(r.fake_load for r in runs)
-    return (f"{med(runs):8.1f} events/s, {med(runs, 'cpu_ms'):5.2f} CPU ms/event  (runs: {each}"
+    posts = f", {med(runs, 'posts'):.2f} posts/event" if med(runs, "posts") else ""
+    return (f"{med(runs):8.1f} events/s, {med(runs, 'cpu_ms'):5.2f} CPU ms/event{posts}  (runs: {each}"
             + (f"; fake Slack busy <= {load:.0%} of a CPU)" if load else ")"))
 
 
