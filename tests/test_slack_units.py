@@ -150,3 +150,18 @@ def test_the_manifest_asks_for_exactly_what_the_adapter_uses(repo_root: Any) -> 
     assert sorted(_yaml_list(text, "bot_events")) == ["app_home_opened", "message.im"]
     assert _yaml_list(text, "slash_commands")[0] == "command: /backcheck"
     assert "home_tab_enabled: true" in text and "interactivity:\n    is_enabled: true" in text
+
+
+def test_the_home_streak_counts_on_over_days_off_and_stops_at_a_missed_day() -> None:
+    from datetime import date
+
+    from bot.conversation.home import current_streak
+
+    mon = date(2026, 11, 30)
+    every = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+    days = {mon - timedelta(days=i) for i in range(4)}  # Mon, Sun, Sat, Fri
+    assert current_streak(days, mon, every) == 4
+    assert current_streak(days, mon + timedelta(days=1), every) == 4  # today's not in yet
+    assert current_streak(days, mon + timedelta(days=2), every) == 0  # yesterday missed
+    weekdays = {"mon", "tue", "wed", "thu", "fri"}
+    assert current_streak({mon, mon - timedelta(days=3)}, mon, weekdays) == 2  # the weekend is off

@@ -209,8 +209,8 @@ class SlackAdapter(Adapter):
         return self.out.client_with(token)
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
-        client = self._client(context)
         try:
+            client = self._client(context)
             if event.get("subtype") or event.get("bot_id") or event.get("channel_type") != "im":
                 return
             user, channel, team = event.get("user"), event.get("channel"), body.get("team_id") or event.get("team")
@@ -253,8 +253,8 @@ class SlackAdapter(Adapter):
     # --- App Home ------------------------------------------------------------------------------
 
     async def _on_home_opened(self, event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
-        client = self._client(context)
         try:
+            client = self._client(context)
             if event.get("tab", "home") == "home" and event.get("user"):
                 await self._publish_home(self.key(body.get("team_id"), event["user"]), client)
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
@@ -272,8 +272,8 @@ class SlackAdapter(Adapter):
     # --- buttons -------------------------------------------------------------------------------
 
     async def _on_choice(self, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
-        client = self._client(context)
         try:
+            client = self._client(context)
             key, channel = self._presser(body), (body.get("channel") or {}).get("id")
             message = body.get("message") or {}
             ts, choice = str(message.get("ts", "")), str(action.get("value", ""))
@@ -300,8 +300,8 @@ class SlackAdapter(Adapter):
             self.handled += 1
 
     async def _on_home_button(self, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
-        client = self._client(context)
         try:
+            client = self._client(context)
             key = self._presser(body)
             if key:
                 async with self._one_at_a_time(key):
@@ -314,9 +314,9 @@ class SlackAdapter(Adapter):
 
     async def _on_open_form(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         # views.open right away: a trigger_id expires 3 seconds after the press.
-        client = self._client(context)
         await ack()
         try:
+            client = self._client(context)
             channel = (body.get("channel") or {}).get("id") or ""
             await guarded("views.open", client.views_open(trigger_id=body["trigger_id"],
                                                           view=blocks.checkin_modal(channel)))
@@ -328,8 +328,8 @@ class SlackAdapter(Adapter):
             self.handled += 1
 
     async def _on_team_join(self, body: dict[str, Any], context: Any) -> None:
-        client = self._client(context)
         try:
+            client = self._client(context)
             channel = (body.get("channel") or {}).get("id")
             if channel:
                 await self._group(body, channel, "/join", client)
@@ -354,8 +354,8 @@ class SlackAdapter(Adapter):
             await ack()
 
     async def _on_form(self, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
-        client = self._client(context)
         try:
+            client = self._client(context)
             form = read_checkin_form(blocks.form_values(view))
             key = self._presser(body)
             if not isinstance(form, CheckinForm) or key is None:
@@ -376,12 +376,12 @@ class SlackAdapter(Adapter):
     # --- /backcheck ----------------------------------------------------------------------------
 
     async def _ack_command(self, ack: Any, command: dict[str, Any], context: Any) -> None:
-        client = self._client(context)
         sub = _sub(command)
         in_dm = str(command.get("channel_id", "")).startswith("D")
         if sub == "checkin":
             await ack()
             try:
+                client = self._client(context)
                 await guarded("views.open", client.views_open(trigger_id=command.get("trigger_id", ""),
                                                               view=blocks.checkin_modal()))
             except (TemporaryFailure, PermanentFailure) as exc:
@@ -394,8 +394,8 @@ class SlackAdapter(Adapter):
             await ack(text=M.SLASH_HELP, response_type="ephemeral")
 
     async def _on_command(self, command: dict[str, Any], context: Any) -> None:
-        client = self._client(context)
         try:
+            client = self._client(context)
             sub = _sub(command)
             team, user = command.get("team_id"), command.get("user_id")
             channel = str(command.get("channel_id", ""))

@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot import groups as G
 from bot import messages as M
 from bot.conversation.commands import reco_from_dict
 from bot.conversation.context import Context, days_label
+from bot.domain import DAYS
 from bot.model import recommend
 from bot.store import repo
+
+#: How far back a streak is counted.
+STREAK_LOOKBACK = timedelta(days=120)
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ async def home(ctx: Context) -> Home:
     reco = reco_from_dict(latest[1]) if latest and latest[0] == today else recommend(ctx.model(today), ctx.profile(), today)
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=3)
-    rows = await repo.checkins_between(ctx.session, ctx.uid, min(first, today - G.STREAK_LOOKBACK), today)
+    rows = await repo.checkins_between(ctx.session, ctx.uid, min(first, today - STREAK_LOOKBACK), today)
     week = [(r, acts) for r, acts in rows if r.local_date >= monday]
     acts = [a for _, aa in week for a in aa]
     trend = []
@@ -57,13 +60,22 @@ async def home(ctx: Context) -> Home:
     return Home(
         onboarded=True, today=M.recommendation_text(reco), sessions=len(acts),
         minutes=round(sum(a.minutes or 0 for a in acts)), checkins=len(week), trend=tuple(trend),
-        streak=_current_streak([r.local_date for r, _ in rows], today), settings=settings,
+        streak=current_streak({r.local_date for r, _ in rows}, today, set(u.days.split(","))), settings=settings,
         paused_until=u.paused_until if u.paused_until is not None and u.paused_until >= today else None,
     )
 
 
-def _current_streak(days: list[date], today: date) -> int:
-    """Days in a row with a check-in, still going: the latest is today or yesterday."""
-    if not days or max(days) < today - timedelta(days=1):
-        return 0
-    return G.latest_streak(days, today)
+
+def current_streak(checked: set[date], today: date, scheduled: set[str]) -> int:
+    """Check-ins in a row, still going: counted back from today (or yesterday, if today's is not in
+    yet); a day that is not one of the user's check-in days neither breaks nor extends it."""
+    n, d = 0, today
+    if d not in checked:
+        d -= timedelta(days=1)
+    while d >= today - STREAK_LOOKBACK:
+        if d in checked:
+            n += 1
+        elif DAYS[d.weekday()] in scheduled:
+            break
+        d -= timedelta(days=1)
+    return n
