@@ -301,8 +301,10 @@ async def test_oauth_install_of_two_workspaces_each_answered_with_its_own_token(
 
 
 async def test_team_commands_in_a_channel_go_to_the_group_and_the_join_button_joins(bot: SlackBot) -> None:
-    from bot import groups as G
+    from sqlmodel import select
+
     from bot.ports import GroupPoster, Outgoing
+    from bot.store.tables import RunningGroup
     from tests.fake_slack import block_action
 
     assert isinstance(bot.adapter, GroupPoster)
@@ -314,8 +316,8 @@ async def test_team_commands_in_a_channel_go_to_the_group_and_the_join_button_jo
     assert "Member" in said.plain  # the name users.info gave
     group = f"slack:{ola.w.team_id}:{channel}"
     async with bot.store.session() as s:
-        g = await G.get_group(s, group)
-        assert g is not None and g.title == "runners"
+        g = (await s.execute(select(RunningGroup).where(RunningGroup.key == group))).scalar_one()
+        assert g.title == "runners"
     # The team's daily post, edited in place, with a Join button that joins.
     ts = await bot.adapter.post(group, Outgoing("1 of 1 checked in today"))
     await bot.adapter.edit(group, ts, Outgoing("2 of 2 checked in today"))
