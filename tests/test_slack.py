@@ -171,7 +171,9 @@ async def test_export_is_uploaded_to_the_dm_and_progress_as_a_png(bot: SlackBot)
     up = [u for u in bot.fake.uploads.values() if u.channel == ida.dm and u.filename.endswith(".json")]
     assert len(up) == 1
     data = json.loads(up[0].data)
-    assert data["user"]["key"] == ida.key if "user" in data else ida.key in up[0].data.decode()
+    assert data["user"]["key"] == ida.key
+    assert [c["pain"] for c in data["checkins"]] == [2]
+    assert up[0].initial_comment  # the reply's text goes with the file
     await ida.slash("progress")
     png = [u for u in bot.fake.uploads.values() if u.channel == ida.dm and u.filename == "progress.png"]
     assert len(png) == 1 and png[0].data.startswith(b"\x89PNG")
@@ -353,3 +355,11 @@ async def test_socket_mode_takes_events_over_the_websocket(fake_slack: FakeSlack
         assert fake_slack.in_channel(FakeSlack.dm_of(user))[-1].choices == M.EXPERIENCE_CHOICES
     finally:
         await adapter.stop()
+
+
+async def test_a_malformed_request_gets_a_4xx_never_a_500(bot: SlackBot) -> None:
+    for body, form in (("{not json", False), ("payload=%7Bbroken", True), ("[1, 2]", False)):
+        status, _ = await bot.deliver(body, form=form)
+        assert status == 400, (body, status)
+    status, _ = await bot.fake.deliver(bot.events_url, "x", "a" * (2 << 20), sign=False)
+    assert status == 413
