@@ -49,7 +49,7 @@ async def test_onboarding_and_a_checkin_in_the_dm(bot: SlackBot) -> None:
     # App Home is published after the check-in.
     assert alice.user in bot.fake.homes
     # Every call used the workspace's own token.
-    assert {c.token for c in bot.fake.calls if c.method == "chat.postMessage"} == {bot.workspace.token}  # type: ignore[union-attr]
+    assert {p.token for p in bot.fake.in_channel(alice.dm)} == {alice.w.token}
 
 
 async def test_messages_with_a_subtype_or_from_a_bot_are_never_answered(bot: SlackBot) -> None:
