@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.parser_accuracy
 	$(BIN)/python -m bench.fanout
 	$(BIN)/python -m bench.telegram
+	$(BIN)/python -m bench.slack
 	$(BIN)/python -m bench.message_lengths
 	$(BIN)/python -m bench.stats
 

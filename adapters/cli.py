@@ -147,6 +147,10 @@ async def _run(settings: Settings) -> None:
         from adapters.telegram import TelegramAdapter
 
         adapters.append(TelegramAdapter(coach, settings))
+    if settings.slack_enabled:
+        from adapters.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(coach, settings))
     from bot.admin import admin_routes
 
     web = create_app(store, [*admin_routes(store, settings), *(r for a in adapters for r in a.routes())])
@@ -215,20 +219,27 @@ async def _tick(settings: Settings, at: datetime) -> None:
     t0 = time.monotonic()
     console = PrintSender(lambda: at + timedelta(seconds=time.monotonic() - t0))
     senders: dict[str, Sender] = {console.platform: console}
-    started: list[Any] = []
+    stops: list[Callable[[], Awaitable[None]]] = []
     try:
         if settings.telegram_enabled:
             from adapters.telegram import TelegramAdapter
 
             tg = TelegramAdapter(Coach(store, settings), settings)
             await tg.app.initialize()  # sending only: no polling, no webhook
-            started.append(tg)
+            stops.append(tg.app.shutdown)
             senders[tg.platform] = tg
+        if settings.slack_enabled:
+            from adapters.slack import SlackAdapter
+
+            slack = SlackAdapter(Coach(store, settings), settings)
+            await slack.out.open()  # sending only: no events, no socket
+            stops.append(slack.out.close)
+            senders[slack.platform] = slack
         report = await run_pass(store, senders, settings, at)
         print(f"backcheck tick: {report.summary()}", file=sys.stderr)
     finally:
-        for a in started:
-            await a.app.shutdown()
+        for stop in stops:
+            await stop()
         await store.close()
 
 

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
     slack_api_url: str = "https://slack.com/api/"
     host: str = "127.0.0.1"
     port: int = 8080
@@ -115,7 +117,11 @@ class Settings(BaseSettings):
 
     @property
     def slack_enabled(self) -> bool:
-        return bool(self.slack_bot_token and self.slack_signing_secret)
+        """One workspace (a bot token) or many (OAuth client id and secret), over HTTP (Slack's
+        requests checked with the signing secret) or Socket Mode (an app-level token)."""
+        one = bool(self.slack_bot_token)
+        many = bool(self.slack_client_id and self.slack_client_secret)
+        return bool(self.slack_signing_secret or self.slack_app_token) and (one or many)
 
 
 def load_settings(**overrides: Any) -> Settings:

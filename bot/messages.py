@@ -566,7 +566,7 @@ def recommendation_text(r: Recommendation, room: int = MAX_RECOMMENDATION_CHARS)
     return "\n".join(lines)
 
 
-# === requests in plain words (issue 12: bot/intents/, bot/conversation/requests.py) ========
+# === requests in plain words (issue 12: bot/intents/, bot/conversation/requests.py) =
 # Kept in one section so it merges apart from the recommendation texts above. The how-tos of the
 # exercises and session words are in bot/exercises.py (and docs/exercises.md, with sources).
 
@@ -681,3 +681,41 @@ STATS_SUMMARY = (
     "{improved} improved by {mic:g}+ points"
 )
 STATS_CHART_TITLE = "Daily check-ins: asked and answered"
+
+# --- the full check-in form (Slack's modal; bot/forms.py) ------------------------------------------
+
+FORM_TITLE = "Full check-in"
+FORM_SUBMIT = "Check in"
+FORM_BUTTON = "Full check-in"
+FORM_BACK = "Back pain this morning (0-10)"
+FORM_LEG = "Leg pain (0-10)"
+FORM_ACTIVITY_LABEL = "What did you do since the last check-in?"
+FORM_MINUTES_LABEL = "Minutes"
+FORM_DURING = "Pain during it (0-10)"
+FORM_PAIN = "Pick a number from 0 to 10."
+FORM_ACTIVITY = "Pick what you did (or rest day)."
+FORM_MINUTES = "Minutes as a number, 1 to 600."
+FORM_MINUTES_NEEDED = "How many minutes? (Or pick rest day.)"
+
+# --- Slack (adapters/slack): the slash command, buttons and App Home ------------------------------
+
+YOU_CHOSE = "You chose: {choice}"
+SLASH_HELP = (
+    "/backcheck help | checkin | today | progress | settings | pause [days] | resume | export | delete\n"
+    "In a team channel: /backcheck join | leave | team | digest\n"
+    "Or just message me in a DM: how your back is (0-10) and what you did."
+)
+SENT_TO_DM = "I've answered you in our DM."
+JOIN_BUTTON = "Join"
+HOME_TITLE = "backcheck"
+HOME_TODAY = "Today"
+HOME_WEEK = "This week"
+HOME_WEEK_LINE = "{sessions}, {minutes} min ({checkins})"
+HOME_NO_WEEK = "No sessions yet this week."
+HOME_TREND = "Back pain, last 4 weeks (weekly average)"
+HOME_STREAK = "Check-in streak: {streak}"
+HOME_PAUSED = "Check-ins paused until {until}."
+HOME_SETTINGS = "Settings: check-in at {checkin_time} ({timezone}), {days}; reminders {reminders}."
+HOME_NOT_STARTED = "Send me a DM to get started: I'll ask a few questions, then check in with you each morning."
+HOME_BUTTONS = ("checkin", "settings", "pause 7", "resume")
+HOME_BUTTON_LABELS = {"checkin": "Check in", "settings": "Settings", "pause 7": "Pause 7 days", "resume": "Resume"}

@@ -164,3 +164,19 @@ class GroupPoster(Protocol):
         """Replace the post ``ref`` in group ``key`` with ``message``. Raise a DeliveryError subclass
         on failure (PermanentFailure when the post or the group is gone)."""
         ...
+
+
+# --- a structured check-in (a platform's form) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckinForm:
+    """A full check-in from a platform's form (Slack's modal): the same check-in a typed reply
+    gives, field by field. ``activity`` is a kind of bot.forms.ACTIVITY_OPTIONS (``rest`` for a
+    rest day). Built and checked by :func:`bot.forms.read_checkin_form`."""
+
+    back_pain: int
+    leg_pain: int | None = None
+    activity: str = "rest"
+    minutes: int | None = None
+    pain_during: int | None = None

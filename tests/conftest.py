@@ -251,3 +251,27 @@ async def sched_store(_sched_store_once: Store) -> AsyncIterator[Store]:
     """An empty database (SQLite and PostgreSQL) for one scheduler test."""
     await wipe(_sched_store_once)
     yield _sched_store_once
+
+
+# --- Slack (issue 9): one fake Slack Web API for every Slack test --------------------------------
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def fake_slack():  # type: ignore[no-untyped-def]
+    """A fake Slack Web API on 127.0.0.1 (tests/fake_slack.py). Each workspace has its own bot
+    token there, so tests sharing the server stay independent: make a workspace per test."""
+    from tests.fake_slack import FakeSlack
+
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def slack_store(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Store]:
+    """A migrated SQLite store for the Slack end-to-end tests."""
+    s = Store(f"sqlite:///{tmp_path_factory.mktemp('slack') / 'slack.db'}")
+    await s.migrate()
+    yield s
+    await s.close()

@@ -59,3 +59,15 @@ def test_nothing_imports_the_dialogue_to_get_a_type() -> None:
                 continue
             for m in imports_of(path):
                 assert not m.startswith("bot.conversation.") or m == "bot.conversation.state", (path, m)
+
+
+def test_the_slack_adapter_is_small_modules_that_only_translate() -> None:
+    """adapters/slack/: no store session or transaction of its own, no SQL text, and modules
+    small enough to read (the core's calls are Coach's and the ports')."""
+    paths = sources("adapters/slack")
+    assert {p.name for p in paths} >= {"app.py", "blocks.py", "sender.py", "oauth.py"}
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\.session\(|\.run\(|\bSELECT\b|\bINSERT\b|\bUPDATE\b", text), path.name
+        assert len(text.splitlines()) <= 500, f"{path.name}: split it"
+        assert not any(m.startswith("bot.conversation.") for m in imports_of(path)), path.name

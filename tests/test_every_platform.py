@@ -1,7 +1,8 @@
-"""One conversation, every platform: the same script through the console adapter and through the
-Telegram adapter (python-telegram-bot against the fake Bot API) gets the same answers from the
-core, word for word and choice for choice. Adapters translate; they never decide. (Slack joins this
-test when it lands.)"""
+"""One conversation, every platform: the same script through the console adapter, the Telegram
+adapter (python-telegram-bot against the fake Bot API) and the Slack adapter (slack-bolt, signed
+requests, the fake Slack Web API) gets the same answers from the core, word for word and choice
+for choice. Adapters translate; they never decide. (On Slack a command is ``/backcheck CMD``: a
+slash typed in a message is Slack's, never the app's.)"""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from adapters.console import ConsoleAdapter
 from bot import messages as M
 from bot.store.repo import Store
 from tests.conftest import Clock
+from tests.fake_slack import FakeSlack
 from tests.fake_telegram import FakeTelegram
+from tests.slack_bot import Member, SlackBot
 from tests.test_telegram import TgBot, last_question, new_user_id
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -67,18 +70,35 @@ async def console_turn(adapter_args: dict[str, Any], text: str) -> Answer:
     return console_messages(out.getvalue())
 
 
-async def test_the_same_conversation_gets_the_same_answers_on_console_and_telegram(
-        fake_telegram: FakeTelegram, telegram_store: Store, clock: Clock, tmp_path: Any) -> None:
+async def test_the_same_conversation_gets_the_same_answers_on_console_telegram_and_slack(
+        fake_telegram: FakeTelegram, fake_slack: FakeSlack, telegram_store: Store, clock: Clock,
+        tmp_path: Any) -> None:
     clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
     b = TgBot(fake_telegram, telegram_store, clock)
+    slack = SlackBot(fake_slack, telegram_store, clock)
     await b.adapter.start()
+    await slack.start()
     try:
-        await _converse(b, clock, tmp_path)
+        await _converse(b, slack.member("Ann"), clock, tmp_path)
     finally:
+        await slack.stop()
         await b.adapter.stop()
 
 
-async def _converse(b: TgBot, clock: Clock, tmp_path: Any) -> None:
+async def slack_turn(ann: Member, kind: str, text: str) -> Answer:
+    if kind == "press":
+        sent = await ann.presses(text)
+    elif text.startswith("/"):
+        before = len(ann.bot.fake.in_channel(ann.dm))
+        status, _ = await ann.slash(text[1:])
+        assert status == 200
+        sent = ann.bot.fake.in_channel(ann.dm)[before:]
+    else:
+        sent = await ann.says(text)
+    return [(p.plain, p.choices) for p in sent]
+
+
+async def _converse(b: TgBot, ann: Member, clock: Clock, tmp_path: Any) -> None:
     uid = new_user_id()
     console = {"coach": b.coach, "user": f"ann-{uuid.uuid4().hex[:8]}", "clock": clock, "download_dir": tmp_path}
     telegram_question = None
@@ -92,10 +112,14 @@ async def _converse(b: TgBot, clock: Clock, tmp_path: Any) -> None:
         on_telegram = [(m.plain or "", tuple(m.button_texts)) for m in sent]
         assert on_console, f"step {step}: no answer on the console to {text!r}"
         assert on_console == on_telegram, f"step {step} ({text!r})"
+        assert await slack_turn(ann, kind, text) == on_console, f"step {step} on Slack ({text!r})"
         if any(choices for _, choices in on_telegram):
             telegram_question = last_question(sent)
         clock.advance(minutes=1)
     # The same state stored for both users.
     tg_user = await b.user(uid)
     assert (tg_user.experience, tg_user.timezone, tg_user.reminders, tg_user.paused_until) == (
+        "returning", "Europe/London", False, None)
+    slack_user = await ann.stored()
+    assert (slack_user.experience, slack_user.timezone, slack_user.reminders, slack_user.paused_until) == (
         "returning", "Europe/London", False, None)

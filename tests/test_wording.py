@@ -16,6 +16,8 @@ from bot.domain import Activity, CheckIn, Profile
 from bot.model import initial_state, step
 
 _NUMERIC = {"n", "mic", "pain", "first", "later", "run", "cross", "strength", "run_minutes", "minutes", "new", "old"}
+#: Fields that are filled with a count and its noun (``M.plural``).
+_COUNTED = {"checkins": "check-in", "chars": "character", "sessions": "session", "streak": "day"}
 _PLURALS = ("check-ins", "minutes", "days", "weeks", "sessions", "runs", "characters", "walks", "times")
 
 
@@ -53,8 +55,8 @@ def _render(t: str, n: int) -> str:
             values[f] = date(2026, 11, 30) + timedelta(days=6 * (f == "end"))
         elif f in _NUMERIC:
             values[f] = n
-        elif f in ("checkins", "chars"):
-            values[f] = M.plural(n, "check-in" if f == "checkins" else "character")
+        elif f in _COUNTED:
+            values[f] = M.plural(n, _COUNTED[f])
         elif f == "days":
             values[f] = M.days_words(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[: max(n, 1)])
         else:

@@ -21,12 +21,15 @@ from bot import messages as M
 from bot.commands import ADMIN as ADMIN_COMMANDS
 from bot.config import Settings
 from bot.conversation import checkins, commands, groups, onboarding, requests, settings
+from bot.conversation import home as home_screen
 from bot.conversation.context import Context, local_date, model_of, profile_of
 from bot.conversation.groups import GroupMessage
+from bot.conversation.home import Home
 from bot.conversation.state import ONBOARDING, REOPENS_FROM, SETTING_STATES, State
+from bot.forms import typed_form
 from bot.inbound import Inbound
 from bot.model import profile_changed, tolerance_summary
-from bot.ports import Outgoing, Turn
+from bot.ports import CheckinForm, Outgoing, Turn, platform_of
 from bot.store import repo, users
 from bot.store.repo import Store
 from bot.store.users import UserRecord
@@ -66,19 +69,27 @@ class Coach:
 
     # --- a private chat -----------------------------------------------------------------------
 
-    async def handle(self, key: str, text: str, now: datetime) -> Turn:
+    async def handle(self, key: str, text: str, now: datetime, *, event_id: str | None = None) -> Turn:
         """Answer one message (typed, or a button's choice). Never loses the text: what is not
-        stored as a check-in is kept as an inbound message."""
+        stored as a check-in is kept as an inbound message.
+
+        ``event_id``: the platform's id of the delivery (Slack's ``event_id``). A delivery seen
+        before is not answered again (``handled_as == "duplicate"``, no messages): the id is
+        claimed in the same transaction as the answer, so a crash before it commits leaves the
+        platform's retry to be answered."""
         t0 = metrics.clock()
         msg, at = Inbound.read(text), _utc(now)
         try:
             if msg.command is not None and msg.command.name in ADMIN_COMMANDS:
                 return await commands.admin(self.store, self.settings, key, msg.command, at)
-            return await self.store.run(lambda s: self._handle(s, key, msg, at))
+            return await self.store.run(lambda s: self._handle(s, key, msg, at, event_id))
         finally:
             metrics.HANDLER.observe(metrics.clock() - t0)
 
-    async def _handle(self, s: AsyncSession, key: str, msg: Inbound, now: datetime) -> Turn:
+    async def _handle(self, s: AsyncSession, key: str, msg: Inbound, now: datetime,
+                      event_id: str | None = None) -> Turn:
+        if event_id is not None and not await repo.claim_event(s, platform_of(key), event_id, now):
+            return Turn(handled_as="duplicate")
         u = await users.load(s, key)
         if u is None:
             u = self._new_user(key, now)
@@ -98,6 +109,37 @@ class Coach:
             ctx.finish()
             await users.save(s, u, before)
         return ctx.turn
+
+    async def handle_form(self, key: str, form: CheckinForm, now: datetime) -> Turn:
+        """A full check-in from a platform's form: recorded as the typed reply it equals
+        (:func:`bot.forms.typed_form`), whatever question is open. Someone not yet set up is
+        greeted as their first message would be."""
+        msg, at = Inbound.read(typed_form(form)), _utc(now)
+
+        async def work(s: AsyncSession) -> Turn:
+            u = await users.load(s, key)
+            if u is None or not u.onboarded:
+                return await self._handle(s, key, msg, at)
+            before = u.snapshot()
+            ctx = Context(s, u, msg, at, self.settings)
+            await checkins.default(ctx)
+            ctx.finish()
+            await users.save(s, u, before)
+            return ctx.turn
+
+        return await self.store.run(work)
+
+    async def home(self, key: str, now: datetime) -> Home:
+        """What ``key``'s home screen shows now (nothing is stored)."""
+        at = _utc(now)
+
+        async def work(s: AsyncSession) -> Home:
+            u = await users.load(s, key)
+            if u is None:
+                return Home(onboarded=False)
+            return await home_screen.home(Context(s, u, Inbound.read(""), at, self.settings))
+
+        return await self.store.run(work)
 
     def _new_user(self, key: str, now: datetime) -> UserRecord:
         return UserRecord(key=key, created_at=now, timezone=self.settings.default_timezone,

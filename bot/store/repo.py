@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
@@ -26,6 +27,7 @@ from bot.store.tables import (
     CheckInRow,
     GroupMember,
     InboundMessage,
+    PlatformEvent,
     RecommendationRow,
     RunningGroup,
     SentMessage,
@@ -299,6 +301,41 @@ async def keep_inbound(s: AsyncSession, user_id: int, at: datetime, text_: str, 
 
 async def mark_prompt_answered(s: AsyncSession, user_id: int, local_date: date, now: datetime) -> None:
     await s.execute(_MARK_ANSWERED, {"uid": user_id, "day": local_date, "now": now})
+
+
+# --- platform events (a retried delivery is handled once) -------------------------------
+
+#: How long an event id is remembered: Slack retries for about an hour (after 1 and 5 minutes).
+EVENT_MEMORY = timedelta(days=1)
+#: About one claim in this many also prunes the old rows (no background job to lose or schedule).
+PRUNE_ONE_IN = 200
+_EVENTS: Table = PlatformEvent.__table__  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=2)
+def _claim_event(dialect: str) -> Any:
+    # One statement: the row is inserted unless it is there (PostgreSQL's and SQLite's ON CONFLICT).
+    return dialect_insert(dialect)(_EVENTS).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+
+
+async def claim_event(s: AsyncSession, platform: str, event_id: str, now: datetime) -> bool:
+    """True the first time ``event_id`` of ``platform`` is seen, in the caller's transaction: the
+    event is then handled in that same transaction, so a crash before commit leaves the retry
+    to be handled, and a retry after commit is turned away. Two concurrent deliveries: the second
+    waits on the first's row and finds it there once that commits."""
+    res = await s.execute(_claim_event(s.get_bind().dialect.name),
+                          {"platform": platform, "event_id": event_id[:100], "seen_at": now})
+    if not getattr(res, "rowcount", 0):
+        return False
+    if zlib.crc32(event_id.encode()) % PRUNE_ONE_IN == 0:
+        await prune_events(s, now - EVENT_MEMORY)
+    return True
+
+
+async def prune_events(s: AsyncSession, before: datetime) -> int:
+    """Forget event ids seen before ``before``; returns how many."""
+    res = await s.execute(delete(_EVENTS).where(_EVENTS.c.seen_at < before))
+    return int(getattr(res, "rowcount", 0) or 0)
 
 
 # --- export and delete -------------------------------------------------------------------

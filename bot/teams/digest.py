@@ -29,7 +29,7 @@ from bot.domain import DAYS
 from bot.ports import GroupPoster, Outgoing, PermanentFailure, Sender, platform_of
 from bot.store import pauses, repo
 from bot.store.repo import Store
-from bot.store.tables import GroupDigest, GroupMember, RunningGroup
+from bot.store.tables import ActivityRow, CheckInRow, GroupDigest, GroupMember, RunningGroup
 from bot.teams import streaks
 from bot.teams.membership import get_group
 
@@ -82,6 +82,23 @@ def latest_streak(days: Iterable[date], end: date) -> int:
     return streaks.streak(end, have, start=min(have, default=end))
 
 
+async def streak_of(s: AsyncSession, user_id: int, days: str, end: date,
+                    rows: Sequence[tuple[CheckInRow, Sequence[ActivityRow]]] | None = None, *, ongoing: bool = False) -> int:
+    """A user's streak on ``end`` by the rules of bot/teams/streaks.py (pauses, flares, referrals
+    and days off skipped), from their check-ins (``rows``, if already read), suggestions and
+    pauses over STREAK_LOOKBACK. The digest, the App Home and every platform use this one."""
+    since = end - STREAK_LOOKBACK
+    if rows is None:
+        rows = await repo.checkins_between(s, user_id, since, end)
+    checked = {r.local_date for r, _ in rows}
+    flagged = {r.local_date for r, _ in rows if json.loads(r.red_flags or "[]")}
+    recos = await repo.recommendations_between(s, user_id, since, end)
+    paused = streaks.in_pauses(await pauses.pauses_between(s, user_id, since, end))
+    scheduled = [d for d in days.split(",") if d in DAYS] or list(DAYS)
+    return streaks.streak(end, checked, start=since, scheduled=scheduled, paused=paused,
+                          eased_on=streaks.eased_days(recos, flagged, checked, since, end), ongoing=ongoing)
+
+
 async def member_week(s: AsyncSession, m: GroupMember, week_start: date, end: date) -> MemberWeek | None:
     """One member's figures for ``week_start``..``end``; None if they did not check in then."""
     u = await repo.get_user(s, m.user_key)
@@ -100,11 +117,6 @@ async def member_week(s: AsyncSession, m: GroupMember, week_start: date, end: da
         k = KIND_GROUP.get(a.kind, "other")
         kinds[k] += 1
         mins[k] += round(a.minutes or 0)
-    checked = {r.local_date for r, _ in rows}
-    flagged = {r.local_date for r, _ in rows if json.loads(r.red_flags or "[]")}
-    recos = await repo.recommendations_between(s, u.id, since, end)
-    paused = streaks.in_pauses(await pauses.pauses_between(s, u.id, since, end))
-    scheduled = [d for d in u.days.split(",") if d in DAYS] or list(DAYS)
     return MemberWeek(
         name=m.display_name or "someone",
         checkins=len(week),
@@ -113,8 +125,7 @@ async def member_week(s: AsyncSession, m: GroupMember, week_start: date, end: da
         run_minutes=round(sum(
             (a.run_minutes if a.run_minutes is not None else (a.minutes or 0))
             for a in acts if a.kind in ("run", "walk_run"))),
-        streak=streaks.streak(end, checked, start=since, scheduled=scheduled, paused=paused,
-                              eased_on=streaks.eased_days(recos, flagged, checked, since, end)),
+        streak=await streak_of(s, u.id, u.days, end, rows),
         pain=(sum(pains) / len(pains)) if (m.show_pain and pains) else None,
         kinds={k: (kinds[k], mins[k]) for k in KIND_ORDER if kinds[k]},
     )

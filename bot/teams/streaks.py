@@ -68,8 +68,12 @@ def eased_days(recos: Mapping[date, Mapping[str, Any]], flagged: Collection[date
 
 
 def streak(end: date, checked: Collection[date], *, start: date, scheduled: Collection[str] = DAYS,
-           paused: Callable[[date], bool] = lambda _d: False, eased_on: Collection[date] = ()) -> int:
-    """Check-ins in a row up to ``end`` (see the module's rules), looking back to ``start``."""
+           paused: Callable[[date], bool] = lambda _d: False, eased_on: Collection[date] = (),
+           ongoing: bool = False) -> int:
+    """Check-ins in a row up to ``end`` (see the module's rules), looking back to ``start``.
+    ``ongoing``: the streak as it stands on ``end`` (a home screen), so a missed scheduled day
+    after the latest check-in ends it; only ``end`` itself may still be unanswered. Without it,
+    the streak counts back from the latest check-in (a digest of a week the member took part in)."""
     n, seen = 0, False
     d = end
     while d >= start:
@@ -79,7 +83,7 @@ def streak(end: date, checked: Collection[date], *, start: date, scheduled: Coll
             n, seen = n + 1, True
         elif DAYS[d.weekday()] not in scheduled:
             pass
-        elif seen:
+        elif seen or (ongoing and d != end):
             break
         d -= timedelta(days=1)
     return n

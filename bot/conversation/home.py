@@ -1,0 +1,64 @@
+"""What a home screen shows (Slack's App Home): today's suggestion, this week's sessions, the
+four-week pain trend, the check-in streak and the settings. Computed here, drawn by the adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot import messages as M
+from bot.conversation.commands import reco_from_dict
+from bot.conversation.context import Context
+from bot.model import recommend
+from bot.store import repo
+from bot.teams.digest import STREAK_LOOKBACK, streak_of
+
+
+@dataclass(frozen=True)
+class WeekPain:
+    #: Monday of the week, and its average morning pain (None: no scores that week).
+    start: date
+    pain: float | None
+
+
+@dataclass(frozen=True)
+class Home:
+    onboarded: bool
+    #: Today's suggestion as the chat words it ("" before onboarding).
+    today: str = ""
+    sessions: int = 0
+    minutes: int = 0
+    checkins: int = 0
+    #: Oldest first; the last is this week.
+    trend: tuple[WeekPain, ...] = ()
+    streak: int = 0
+    settings: str = ""
+    paused_until: date | None = None
+
+
+async def home(ctx: Context) -> Home:
+    u, today = ctx.user, ctx.today
+    if not u.onboarded:
+        return Home(onboarded=False)
+    latest = await repo.latest_recommendation(ctx.session, ctx.uid)
+    reco = reco_from_dict(latest[1]) if latest and latest[0] == today else recommend(ctx.model(today), ctx.profile(), today)
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=3)
+    rows = await repo.checkins_between(ctx.session, ctx.uid, min(first, today - STREAK_LOOKBACK), today)
+    week = [(r, acts) for r, acts in rows if r.local_date >= monday]
+    acts = [a for _, aa in week for a in aa]
+    trend = []
+    for w in range(4):
+        start = first + timedelta(weeks=w)
+        pains = [r.pain for r, _ in rows if start <= r.local_date < start + timedelta(days=7) and r.pain is not None]
+        trend.append(WeekPain(start, round(sum(pains) / len(pains), 1) if pains else None))
+    settings = M.HOME_SETTINGS.format(checkin_time=u.checkin_time, timezone=u.timezone,
+                                      days=M.days_words(u.days.split(",")), reminders="on" if u.reminders else "off")
+    return Home(
+        onboarded=True, today=M.recommendation_text(reco), sessions=len(acts),
+        minutes=round(sum(a.minutes or 0 for a in acts)), checkins=len(week), trend=tuple(trend),
+        streak=await streak_of(ctx.session, ctx.uid, u.days, today, rows, ongoing=True), settings=settings,
+        paused_until=u.paused_until if u.paused_until is not None and u.paused_until >= today else None,
+    )
+
+
