@@ -32,11 +32,12 @@ import html
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -80,6 +81,7 @@ from bot import messages as M
 from bot.config import Settings
 from bot.conversation import Coach, GroupMessage
 from bot.ports import Outgoing, PermanentFailure, PlatformLimits, TemporaryFailure, UserKey
+from bot.startup import ConfigError, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -271,23 +273,48 @@ class TelegramAdapter(Adapter):
     async def start(self) -> None:
         """Connect (getMe), publish the command menu, then poll or register the webhook.
         Returns once updates are flowing; :meth:`stop` ends it."""
-        await self.app.initialize()
+        with self._explained_failures():
+            await self.app.initialize()
         try:
             await self.app.bot.set_my_commands([BotCommand(c, d) for c, d in commands.MENU])
         except TelegramError as exc:
             log.warning("telegram: could not set the command menu (%s)", type(exc).__name__)
-        if self.webhook_url:
-            await self.app.bot.set_webhook(self.webhook_url, secret_token=self.secret,
-                                           allowed_updates=ALLOWED_UPDATES)
-            log.info("telegram: webhook mode at %s", self.webhook_url)
-        else:
-            updater = self.app.updater
-            assert updater is not None
-            # Polling's bootstrap calls deleteWebhook, so switching back from webhook mode just works.
-            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=timedelta(seconds=self.poll_timeout),
-                                        bootstrap_retries=3)
-            log.info("telegram: polling")
+        with self._explained_failures():
+            if self.webhook_url:
+                await self.app.bot.set_webhook(self.webhook_url, secret_token=self.secret,
+                                               allowed_updates=ALLOWED_UPDATES)
+                log.info("telegram: webhook mode at %s", self.webhook_url)
+            else:
+                updater = self.app.updater
+                assert updater is not None
+                # Polling's bootstrap calls deleteWebhook, so switching back from webhook mode just works.
+                await updater.start_polling(allowed_updates=ALLOWED_UPDATES,
+                                            timeout=timedelta(seconds=self.poll_timeout), bootstrap_retries=0)
+                log.info("telegram: polling")
         await self.app.start()
+
+    async def initialize(self) -> None:
+        """Connect for sending only (``backcheck tick``): no polling, no webhook."""
+        with self._explained_failures():
+            await self.app.initialize()
+
+    @contextmanager
+    def _explained_failures(self) -> Iterator[None]:
+        """Start-up failures as one line naming the setting (bot.startup); start() may then be
+        called again. Never the exception's own text where it could hold the token: PTB's
+        InvalidToken quotes it."""
+        try:
+            yield
+        except InvalidToken:
+            raise ConfigError("BACKCHECK_TELEGRAM_TOKEN: Telegram refused the bot token; copy it again "
+                              "from @BotFather") from None
+        except BadRequest as exc:
+            what = "BACKCHECK_TELEGRAM_WEBHOOK_URL" if self.webhook_url else "BACKCHECK_TELEGRAM_API_URL"
+            raise ConfigError(f"{what}: Telegram refused it ({exc.message[:120]})") from None
+        except (NetworkError, OSError, TimeoutError) as exc:
+            host = urlparse(self.settings.telegram_api_url).netloc
+            raise Unreachable(f"Telegram is unreachable at {host} ({type(exc).__name__}): check the "
+                              "network or BACKCHECK_TELEGRAM_API_URL") from None
 
     async def stop(self) -> None:
         if self.app.updater is not None and self.app.updater.running:
@@ -295,6 +322,9 @@ class TelegramAdapter(Adapter):
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        # A start that failed half-way left the HTTP sessions open (the bot is not initialized,
+        # so the application's shutdown skips it); this closes them and is a no-op otherwise.
+        await self.app.bot.shutdown()
 
     def routes(self) -> list[Any]:
         return [Route(WEBHOOK_PATH, self._webhook, methods=["POST"])] if self.webhook_url else []

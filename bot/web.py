@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.startup import Readiness
 from bot.store.repo import Store
 
 
@@ -17,7 +18,11 @@ def create_app(store: Store, extra_routes: Sequence[BaseRoute] = (), **state: An
     async def healthz(_: Request) -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    async def readyz(_: Request) -> JSONResponse:
+    async def readyz(request: Request) -> JSONResponse:
+        # While starting (bot/startup.py), what is awaited: the database, a platform.
+        starting: Readiness | None = getattr(request.app.state, "readiness", None)
+        if starting is not None and not starting.ready:
+            return JSONResponse({"status": "starting", "waiting_for": starting.waiting_for}, status_code=503)
         if await store.ping():
             return JSONResponse({"status": "ready", "database": "ok"})
         return JSONResponse({"status": "not ready", "database": "unreachable"}, status_code=503)

@@ -8,11 +8,11 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 import bot.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from bot.store.db import make_engine
 
 target_metadata = SQLModel.metadata
 
@@ -39,7 +39,7 @@ def _run(connection: Connection) -> None:
 async def _online() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     assert url
-    engine = create_async_engine(url, poolclass=pool.NullPool)
+    engine = make_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as conn:
         await conn.run_sync(_run)
     await engine.dispose()
