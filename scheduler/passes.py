@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.ports import Sender
-from bot.store import outbox
+from bot.store import outbox, retention
 from bot.store.repo import Store
 from scheduler.dispatch import CHECKIN, MAX_ATTEMPTS, PAUSE_OFFER, REMINDER, Dispatcher, Job
 from scheduler.senders import PacedSender
@@ -57,6 +57,8 @@ class PassReport:
     in_doubt: int = 0
     taken_over: int = 0
     digests: int = 0
+    #: Texts emptied by the retention rule (BACKCHECK_RETENTION_DAYS), per table.
+    forgotten: Counter[str] = field(default_factory=Counter)
     #: Dispatcher counters for this pass (``"<kind>.<what>"``), filled when the pass waits.
     outcome: Counter[str] = field(default_factory=Counter)
 
@@ -65,6 +67,7 @@ class PassReport:
         due = ", ".join(f"{k}={v}" for k, v in sorted(self.due.items())) or "nothing"
         extra = f"; {self.in_doubt} in-doubt rows marked unknown" if self.in_doubt else ""
         extra += f"; {self.taken_over} expired claims taken over" if self.taken_over else ""
+        extra += f"; {sum(self.forgotten.values())} old texts erased" if self.forgotten.total() else ""
         done = " ".join(parts) or (f"{self.queued} queued for sending" if self.queued else "nothing sent")
         return f"pass at {self.now.isoformat()}: due {due}; {done}{extra}"
 
@@ -165,6 +168,7 @@ async def submit_due(dispatcher: Dispatcher, settings: Settings, now: datetime, 
     this every minute and lets the lanes send in the background."""
     report = PassReport(now=as_utc(now))
     report.in_doubt, report.taken_over = await recover_stale(dispatcher.store, now)
+    report.forgotten.update(await apply_retention(dispatcher.store, settings, now))
     jobs = await select_due(dispatcher.store, settings, now, platforms=dispatcher.platforms, safety=safety)
     report.due.update(j.kind for j in jobs)
     if len(jobs) > 1:
@@ -176,6 +180,20 @@ async def submit_due(dispatcher: Dispatcher, settings: Settings, now: datetime, 
     if digests:
         report.digests = await send_digests(dispatcher, now)
     return report
+
+
+async def apply_retention(store: Store, settings: Settings, now: datetime) -> dict[str, int]:
+    """Empty message texts older than ``RETENTION_DAYS`` (unset: keep). It scans whole tables, so
+    it runs in the pass on the hour only (every pass under ``run``, and a cron ``tick`` every
+    minute, has one such pass an hour); a text is gone within an hour of its time running out."""
+    if settings.retention_days is None or as_utc(now).minute != 0:
+        return {}
+    before = retention.cutoff(as_utc(now), settings.retention_days)
+    try:
+        return await store.run(lambda s: retention.forget_texts(s, before))
+    except Exception:
+        log.exception("scheduler: erasing old texts failed; the next hour tries again")
+        return {}
 
 
 async def send_digests(dispatcher: Dispatcher, now: datetime) -> int:

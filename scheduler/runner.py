@@ -43,7 +43,7 @@ class Scheduler:
         slow platform never delays the next pass or the other platforms."""
         report = await submit_due(self.dispatcher, self.settings, now or self.clock(), safety=self.safety)
         self.last = report
-        if report.queued or report.in_doubt or report.taken_over:
+        if report.queued or report.in_doubt or report.taken_over or report.forgotten:
             log.info("scheduler: %s", report.summary())
         return report
 
