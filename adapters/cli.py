@@ -244,6 +244,7 @@ async def _tick(settings: Settings, at: datetime) -> None:
 
     from adapters.printer import PrintSender
     from bot.ports import Sender
+    from bot.store.leader import DispatchLeader
     from scheduler.passes import run_pass
 
     store = await _open_store(settings, retry=True)
@@ -259,7 +260,17 @@ async def _tick(settings: Settings, at: datetime) -> None:
             started.append(tg)
             await startup.retrying("telegram", tg.initialize, patience=settings.startup_timeout)
             senders[tg.platform] = tg
-        report = await run_pass(store, senders, settings, at)
+        # A tick beside `backcheck run` replicas (or an overlapping cron job) leaves the sending
+        # to whoever is dispatch leader: two senders would each use the platform's whole rate.
+        leader = DispatchLeader(store)
+        if not await leader.hold():
+            print("backcheck tick: another process is sending the scheduled messages (dispatch leader); "
+                  "nothing to do", file=sys.stderr)
+            return
+        try:
+            report = await run_pass(store, senders, settings, at)
+        finally:
+            await leader.release()
         print(f"backcheck tick: {report.summary()}", file=sys.stderr)
     finally:
         for a in started:

@@ -21,6 +21,7 @@ import itertools
 import json
 import re
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,6 +157,13 @@ class FakeBot:
         self.webhook: dict[str, Any] = {}
         self._changed = asyncio.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: Telegram's bot-wide limit, when a test sets it: more than this many messages sent in
+        #: any one second are refused with 429 (retry_after 1), counted in ``too_many``.
+        self.rate_limit: float | None = None
+        self.too_many = 0
+        #: When each accepted message went out (time.monotonic()), for measuring the rate.
+        self.sent_at: deque[float] = deque()
+        self._last_second: deque[float] = deque()
 
     # --- what tests inject ---------------------------------------------------------------
 
@@ -217,6 +225,15 @@ class FakeBot:
 
     # --- what tests inspect -------------------------------------------------------------
 
+    def busiest_second(self) -> int:
+        """The most messages accepted within any one second (a sliding window)."""
+        times, best, lo = list(self.sent_at), 0, 0
+        for hi, t in enumerate(times):
+            while times[lo] <= t - 1.0:
+                lo += 1
+            best = max(best, hi - lo + 1)
+        return best
+
     def sent_to(self, chat_id: int, method: str | None = None) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id and (method is None or s.method == method)]
 
@@ -260,6 +277,15 @@ class FakeBot:
                     raise f.error()
             if method.startswith(("send", "edit")) and _maybe_int(params.get("chat_id")) in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if method.startswith("send"):
+                now = time.monotonic()
+                while self._last_second and self._last_second[0] <= now - 1.0:
+                    self._last_second.popleft()
+                if self.rate_limit is not None and len(self._last_second) >= self.rate_limit:
+                    self.too_many += 1
+                    raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+                self._last_second.append(now)
+                self.sent_at.append(now)
             handler = getattr(self, "_m_" + method, None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
