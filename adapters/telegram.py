@@ -248,6 +248,8 @@ class TelegramAdapter(Adapter):
         self._locks: dict[int, _ChatLock] = {}
         #: Recently answered question messages, so a double tap is not a second answer.
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
+        #: Update ids recently taken from the webhook, so a retried delivery is handled once.
+        self._seen_updates: OrderedDict[int, None] = OrderedDict()
         #: Updates handled to the end (replies sent or given up on): for tests, benchmarks, metrics.
         self.updates_handled = 0
         api = settings.telegram_api_url
@@ -607,6 +609,13 @@ class TelegramAdapter(Adapter):
         except Exception:
             # Whatever arrived is not an update: the sender gets 400, we log no content.
             return PlainTextResponse("bad update", status_code=400)
+        # Telegram sends an update again when it saw no 200 in time (a slow network, a restart of
+        # the proxy): the retry is acknowledged and not handled a second time.
+        if update.update_id in self._seen_updates:
+            return Response(status_code=200)
+        self._seen_updates[update.update_id] = None
+        while len(self._seen_updates) > 10_000:
+            self._seen_updates.popitem(last=False)
         await self.app.update_queue.put(update)
         return Response(status_code=200)
 

@@ -19,9 +19,10 @@ import asyncio
 import html
 import itertools
 import json
+import random
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,6 +165,13 @@ class FakeBot:
         #: When each accepted message went out (time.monotonic()), for measuring the rate.
         self.sent_at: deque[float] = deque()
         self._last_second: deque[float] = deque()
+        #: Faults at random (tests set ``flaky`` to a share of send calls): each such call is
+        #: answered 429, 500, or not at all until ``flaky_hang`` seconds have passed (a timeout),
+        #: and never delivered. ``injected`` counts them by kind.
+        self.flaky = 0.0
+        self.flaky_hang = 1.0
+        self.flaky_rng = random.Random(11)
+        self.injected: Counter[str] = Counter()
 
     # --- what tests inject ---------------------------------------------------------------
 
@@ -277,6 +285,14 @@ class FakeBot:
                     raise f.error()
             if method.startswith(("send", "edit")) and _maybe_int(params.get("chat_id")) in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if method.startswith("send") and self.flaky and self.flaky_rng.random() < self.flaky:
+                kind = self.flaky_rng.choice(("429", "500", "timeout"))
+                self.injected[kind] += 1
+                if kind == "timeout":
+                    await asyncio.sleep(self.flaky_hang)  # the client has given up by now
+                    raise ApiError(504, "Gateway Timeout")
+                raise ApiError(int(kind), "Internal Server Error" if kind == "500" else
+                               "Too Many Requests: retry after 1", retry_after=1 if kind == "429" else None)
             if method.startswith("send"):
                 now = time.monotonic()
                 while self._last_second and self._last_second[0] <= now - 1.0:
