@@ -551,6 +551,7 @@ class FakeTelegram:
         app.router.add_get(r"/bot{token:[^/]+}/{method}", self._api)
         app.router.add_post(r"/_fake/{token:[^/]+}/updates", self._ctl_updates)
         app.router.add_get(r"/_fake/{token:[^/]+}/stats", self._ctl_stats)
+        app.router.add_post(r"/_fake/{token:[^/]+}/rate", self._ctl_rate)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -614,9 +615,18 @@ class FakeTelegram:
             b.push(body)
         return web.json_response({"queued": len(bodies)})
 
+    async def _ctl_rate(self, request: web.Request) -> web.Response:
+        """Set the bot-wide limit (``{"rate": 30}``; null: none) and start counting afresh."""
+        b = self.bot(request.match_info["token"])
+        b.rate_limit = (await request.json()).get("rate")
+        b.too_many = 0
+        b.sent_at.clear()
+        return web.json_response({"rate": b.rate_limit})
+
     async def _ctl_stats(self, request: web.Request) -> web.Response:
         b = self.bot(request.match_info["token"])
         return web.json_response({
+            "too_many": b.too_many, "busiest_second": b.busiest_second(),
             "sent": len(b.sent), "calls": len(b.calls), "pending": len(b.pending),
             "sent_messages": sum(1 for s in b.sent if s.method == "sendMessage"),
             "chats": len({s.chat_id for s in b.sent}),
