@@ -267,7 +267,11 @@ class TelegramAdapter(Adapter):
             .request(AiohttpRequest())
             .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .rate_limiter(rate_limiter if rate_limiter is not None
-                          else AIORateLimiter(overall_max_rate=MESSAGES_PER_SECOND, max_retries=2))
+                          # One call per 1/30 s rather than 30 per second: a bucket of 30
+                          # would let a burst of 30 follow a pause (a busy event loop), and
+                          # Telegram counts any second; spaced calls never exceed it.
+                          else AIORateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND,
+                                              max_retries=2))
             .concurrent_updates(concurrent_updates)
         )
         if self.webhook_url:

@@ -58,7 +58,13 @@ class Replica:
         await asyncio.gather(*tasks, return_exceptions=True)
         conn = await asyncpg.connect(PG_ADMIN_URL, timeout=10)
         try:
+            # pg_terminate_backend only signals: wait until the backend (and its lock) is gone,
+            # as it is once a dead process's connection has been dropped.
             await conn.execute("SELECT pg_terminate_backend($1)", pid)
+            for _ in range(500):
+                if not await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid):
+                    break
+                await asyncio.sleep(0.02)
         finally:
             await conn.close()
         self.sched.dispatcher._lanes.clear()

@@ -245,9 +245,15 @@ async def _cut_connections(db: str) -> int:
     (The machine's server is shared, so it is not restarted; its backends for our database are.)"""
     conn = await asyncpg.connect(PG_ADMIN_URL, timeout=10)
     try:
-        return len(await conn.fetch(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-            db))
+        pids = [r["pid"] for r in await conn.fetch(
+            "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 "
+            "AND pid <> pg_backend_pid()", db)]
+        # Terminating only signals: wait until they are gone, as after a restart.
+        for _ in range(500):
+            if not await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])", pids):
+                break
+            await asyncio.sleep(0.02)
+        return len(pids)
     finally:
         await conn.close()
 
