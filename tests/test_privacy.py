@@ -86,6 +86,8 @@ async def full_journey(coach: Coach, person: Person, clock: Clock, words: str = 
     await person.onboard(experience="returning", minutes="20")
     await person.says(f"back 3/10, ran 20 min easy, {words}")
     await person.says("hello there, what is this?")  # not a check-in: kept as an inbound message
+    await person.says("pause 3")  # and back: whatever a pause leaves behind is theirs too
+    await person.says("resume")
     group = f"telegram:-100{uuid.uuid4().int % 10**9}"
     await coach.group_added(group, "Tuesday runners", clock(), newly=True)
     await coach.handle_group(GroupMessage(group=group, title="Tuesday runners", user=person.key, name="Ann",
