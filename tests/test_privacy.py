@@ -29,12 +29,13 @@ from tests.conftest import Clock, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-#: Tables that hold no one user's data: a group's own rows (its members' links are per user).
-NOT_PERSONAL = {"running_groups", "group_digests"}
+#: Tables that hold no one user's data: a group's own rows (its members' links are per user), and
+#: a team's daily post (its counts, not who).
+NOT_PERSONAL = {"running_groups", "group_digests", "team_daily_posts"}
 #: Where each table's rows appear in an export.
 EXPORTED = {"users": "user", "checkins": "checkins", "activities": "checkins[].activities",
             "recommendations": "recommendations", "sent_messages": "messages_sent",
-            "inbound_messages": "messages_received", "group_members": "groups"}
+            "inbound_messages": "messages_received", "group_members": "groups", "user_pauses": "pauses"}
 
 WORDS = "my zanzibarine hamstring"
 
@@ -86,8 +87,7 @@ async def full_journey(coach: Coach, person: Person, clock: Clock, words: str = 
     await person.onboard(experience="returning", minutes="20")
     await person.says(f"back 3/10, ran 20 min easy, {words}")
     await person.says("hello there, what is this?")  # not a check-in: kept as an inbound message
-    await person.says("pause 3")  # and back: whatever a pause leaves behind is theirs too
-    await person.says("resume")
+    await person.says("pause 3")  # whatever a pause leaves behind is theirs too
     group = f"telegram:-100{uuid.uuid4().int % 10**9}"
     await coach.group_added(group, "Tuesday runners", clock(), newly=True)
     await coach.handle_group(GroupMessage(group=group, title="Tuesday runners", user=person.key, name="Ann",
@@ -139,7 +139,8 @@ async def test_export_holds_every_row_of_the_user(coach: Coach, people: Any, clo
     seen = {"users": 1, "checkins": len(data["checkins"]),
             "activities": sum(len(c["activities"]) for c in data["checkins"]),
             "recommendations": len(data["recommendations"]), "sent_messages": len(data["messages_sent"]),
-            "inbound_messages": len(data["messages_received"]), "group_members": len(data["groups"])}
+            "inbound_messages": len(data["messages_received"]), "group_members": len(data["groups"]),
+            "user_pauses": len(data.get("pauses", []))}
     assert {t: len(rs) for t, rs in rows.items() if rs} == {t: n for t, n in seen.items() if n}
     assert any(WORDS in c["text"] for c in data["checkins"])
     assert any("what is this" in m["text"] for m in data["messages_received"])
