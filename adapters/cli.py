@@ -19,8 +19,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperArgument, TyperCommand
 
+from bot import startup
 from bot.config import Settings, SettingsError, load_settings
 from bot.conversation import Coach
+from bot.startup import Readiness, StartupError
 from bot.store.repo import Store
 
 CONTRACTS = "docs/contracts.md"
@@ -115,11 +117,30 @@ def main_options(
     _setup_logging(verbose)
 
 
-async def _open_store(settings: Settings, migrate: bool = True) -> Store:
+async def _open_store(settings: Settings, migrate: bool = True, *, retry: bool = False) -> Store:
+    """The store, reached (and migrated): a failure is one line (bot/startup.py). With ``retry``
+    an unreachable database is waited for, up to STARTUP_TIMEOUT."""
+    startup.check_sqlite_path(settings.database_url)
     store = Store(settings.database_url)
-    if migrate:
-        await store.migrate()
+    try:
+        await _reach(settings, store, migrate=migrate, patience=settings.startup_timeout if retry else 0)
+    except BaseException:
+        await store.close()
+        raise
     return store
+
+
+async def _reach(settings: Settings, store: Store, *, migrate: bool = True, patience: float = 0,
+                 readiness: Readiness | None = None) -> None:
+    """Reach the database (and migrate it), retrying while it is unreachable."""
+    url = settings.database_url
+
+    async def attempt() -> None:
+        await startup.connect_database(url, lambda: startup.select_one(store.engine))
+        if migrate:
+            await startup.connect_database(url, store.migrate)
+
+    await startup.retrying("database", attempt, patience=patience, readiness=readiness)
 
 
 @app.command(cls=Command, short_help="Serve the chat, the scheduler and the web app.")
@@ -135,8 +156,14 @@ async def _run(settings: Settings) -> None:
 
     from adapters.console import ConsoleAdapter
     from bot.web import create_app
+    from scheduler.runner import Scheduler
 
-    store = await _open_store(settings)
+    # Configuration first (exit 2), and the port taken before anything says the app is up.
+    startup.check_sqlite_path(settings.database_url)
+    sock = startup.bind(settings.host, settings.port)
+    readiness = Readiness()
+    # The engine connects lazily: nothing is reached before the web app can report on it.
+    store = Store(settings.database_url)
     coach = Coach(store, settings)
     adapters: list[Any] = []
     console: ConsoleAdapter | None = None
@@ -153,25 +180,32 @@ async def _run(settings: Settings) -> None:
         adapters.append(SlackAdapter(coach, settings))
     from bot.admin import admin_routes
 
-    web = create_app(store, [*admin_routes(store, settings), *(r for a in adapters for r in a.routes())])
-    server = uvicorn.Server(uvicorn.Config(web, host=settings.host, port=settings.port, log_level="warning",
-                                           lifespan="off"))
-    where = f"http://{settings.host}:{settings.port} (/healthz, /readyz, /admin, /metrics)"
+    web = create_app(store, [*admin_routes(store, settings), *(r for a in adapters for r in a.routes())],
+                     readiness=readiness)
+    server = uvicorn.Server(uvicorn.Config(web, log_level="warning", lifespan="off"))
+    serve = asyncio.create_task(server.serve(sockets=[sock]))
+    port = sock.getsockname()[1]
+    where = f"http://{settings.host}:{port} (/healthz, /readyz, /admin, /metrics)"
     if console is None:
         # A server that prints nothing on start looks hung; the console's greeting says enough.
         print(f"backcheck: web app on {where}; Ctrl-C stops.", file=sys.stderr, flush=True)
     else:
         log.info("web app on %s", where)
-    serve = asyncio.create_task(server.serve())
-    from scheduler.runner import Scheduler
-
-    sched = Scheduler(store, {a.platform: a for a in adapters}, settings)
+    sched: Scheduler | None = None
+    started: list[Any] = []
     try:
+        # /readyz says "starting" until the database and the platforms answer; a transient
+        # failure is retried for STARTUP_TIMEOUT seconds, one log line per attempt.
+        await _reach(settings, store, patience=settings.startup_timeout, readiness=readiness)
         # Platform adapters start once the web app is serving: a webhook may fire right away.
         for a in adapters:
             if a is not console:
-                await a.start()
+                started.append(a)  # stopped in any case: a failed start leaves connections open
+                await startup.retrying(a.platform, a.start, patience=settings.startup_timeout,
+                                       readiness=readiness)
+        readiness.done()
         # One pass now (catch-up after downtime), then one every minute.
+        sched = Scheduler(store, {a.platform: a for a in adapters}, settings)
         sched.start()
         if console is not None:
             chat = asyncio.create_task(console.start())
@@ -182,9 +216,13 @@ async def _run(settings: Settings) -> None:
         else:
             await serve
     finally:
-        await sched.stop()
-        for a in adapters:
+        server.should_exit = True
+        if sched is not None:
+            await sched.stop()
+        for a in started:
             await a.stop()
+        if not serve.done():
+            await serve
         await store.close()
 
 
@@ -213,20 +251,22 @@ async def _tick(settings: Settings, at: datetime) -> None:
 
     from adapters.printer import PrintSender
     from bot.ports import Sender
+    from bot.store.leader import DispatchLeader
     from scheduler.passes import run_pass
 
-    store = await _open_store(settings)
+    store = await _open_store(settings, retry=True)
     t0 = time.monotonic()
     console = PrintSender(lambda: at + timedelta(seconds=time.monotonic() - t0))
     senders: dict[str, Sender] = {console.platform: console}
+    started: list[Any] = []
     stops: list[Callable[[], Awaitable[None]]] = []
     try:
         if settings.telegram_enabled:
             from adapters.telegram import TelegramAdapter
 
             tg = TelegramAdapter(Coach(store, settings), settings)
-            await tg.app.initialize()  # sending only: no polling, no webhook
-            stops.append(tg.app.shutdown)
+            started.append(tg)
+            await startup.retrying("telegram", tg.initialize, patience=settings.startup_timeout)
             senders[tg.platform] = tg
         if settings.slack_enabled:
             from adapters.slack import SlackAdapter
@@ -235,9 +275,21 @@ async def _tick(settings: Settings, at: datetime) -> None:
             await slack.out.open()  # sending only: no events, no socket
             stops.append(slack.out.close)
             senders[slack.platform] = slack
-        report = await run_pass(store, senders, settings, at)
+        # A tick beside `backcheck run` replicas (or an overlapping cron job) leaves the sending
+        # to whoever is dispatch leader: two senders would each use the platform's whole rate.
+        leader = DispatchLeader(store)
+        if not await leader.hold():
+            print("backcheck tick: another process is sending the scheduled messages (dispatch leader); "
+                  "nothing to do", file=sys.stderr)
+            return
+        try:
+            report = await run_pass(store, senders, settings, at)
+        finally:
+            await leader.release()
         print(f"backcheck tick: {report.summary()}", file=sys.stderr)
     finally:
+        for a in started:
+            await a.stop()
         for stop in stops:
             await stop()
         await store.close()
@@ -467,10 +519,14 @@ def _print_stats(rep: dict[str, Any]) -> None:
 def db_upgrade() -> None:
     """Apply database migrations."""
     settings = _settings()
-    from bot.store.db import upgrade_sync
-
-    upgrade_sync(settings.database_url)
+    asyncio.run(_db_upgrade(settings))
     typer.echo("database is up to date")
+
+
+async def _db_upgrade(settings: Settings) -> None:
+    # Often an init container or a deploy step started beside the database: wait for it.
+    store = await _open_store(settings, retry=True)
+    await store.close()
 
 
 def main() -> None:
@@ -480,6 +536,10 @@ def main() -> None:
     except BadInput as exc:
         print(f"backcheck: {exc}", file=sys.stderr)
         sys.exit(2)
+    except StartupError as exc:
+        # One line naming the cause and the setting; 2 when a setting is wrong (docs/contracts.md).
+        print(f"backcheck: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(1)
     except SystemExit:

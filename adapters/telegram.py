@@ -36,11 +36,12 @@ import html
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -86,6 +87,7 @@ from bot import messages as M
 from bot.config import Settings
 from bot.conversation import Coach, GroupMessage
 from bot.ports import Outgoing, PermanentFailure, PlatformLimits, TemporaryFailure, UserKey
+from bot.startup import ConfigError, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +105,12 @@ MAX_WEBHOOK_BODY = 1 << 20
 COMMANDS = commands.MENU
 #: Telegram's limits (Bot API FAQ): about 30 messages/s per bot, 1/s per chat, 20/min per group.
 MESSAGES_PER_SECOND = 30.0
-LIMITS = PlatformLimits(rate=MESSAGES_PER_SECOND, per_key_interval=1.0, max_in_flight=60, chunk=30)
+#: Scheduled pushes go through the same 30/s as replies (PTB's AIORateLimiter paces every call of
+#: the bot, FIFO). Pushes are paced below it, and few wait in that queue at a time, so a reply
+#: during the morning fan-out finds room at once instead of queueing behind a second of pushes
+#: (bench/load.py measures it).
+PUSHES_PER_SECOND = 25.0
+LIMITS = PlatformLimits(rate=PUSHES_PER_SECOND, per_key_interval=1.0, max_in_flight=20, chunk=25)
 CHOSEN = "\n\n\u2192 <b>{choice}</b>"
 
 _SECRET_LABEL = "backcheck-webhook"
@@ -252,6 +259,8 @@ class TelegramAdapter(Adapter):
         self._locks: dict[int, _ChatLock] = {}
         #: Recently answered question messages, so a double tap is not a second answer.
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
+        #: Update ids recently taken from the webhook, so a retried delivery is handled once.
+        self._seen_updates: OrderedDict[int, None] = OrderedDict()
         #: Updates handled to the end (replies sent or given up on): for tests, benchmarks, metrics.
         self.updates_handled = 0
         api = settings.telegram_api_url
@@ -264,7 +273,11 @@ class TelegramAdapter(Adapter):
             .request(AiohttpRequest())
             .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .rate_limiter(rate_limiter if rate_limiter is not None
-                          else AIORateLimiter(overall_max_rate=MESSAGES_PER_SECOND, max_retries=2))
+                          # One call per 1/30 s rather than 30 per second: a bucket of 30
+                          # would let a burst of 30 follow a pause (a busy event loop), and
+                          # Telegram counts any second; spaced calls never exceed it.
+                          else AIORateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND,
+                                              max_retries=2))
             .concurrent_updates(concurrent_updates)
         )
         if self.webhook_url:
@@ -277,23 +290,48 @@ class TelegramAdapter(Adapter):
     async def start(self) -> None:
         """Connect (getMe), publish the command menu, then poll or register the webhook.
         Returns once updates are flowing; :meth:`stop` ends it."""
-        await self.app.initialize()
+        with self._explained_failures():
+            await self.app.initialize()
         try:
             await self.app.bot.set_my_commands([BotCommand(c, d) for c, d in commands.MENU])
         except TelegramError as exc:
             log.warning("telegram: could not set the command menu (%s)", type(exc).__name__)
-        if self.webhook_url:
-            await self.app.bot.set_webhook(self.webhook_url, secret_token=self.secret,
-                                           allowed_updates=ALLOWED_UPDATES)
-            log.info("telegram: webhook mode at %s", self.webhook_url)
-        else:
-            updater = self.app.updater
-            assert updater is not None
-            # Polling's bootstrap calls deleteWebhook, so switching back from webhook mode just works.
-            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=timedelta(seconds=self.poll_timeout),
-                                        bootstrap_retries=3)
-            log.info("telegram: polling")
+        with self._explained_failures():
+            if self.webhook_url:
+                await self.app.bot.set_webhook(self.webhook_url, secret_token=self.secret,
+                                               allowed_updates=ALLOWED_UPDATES)
+                log.info("telegram: webhook mode at %s", self.webhook_url)
+            else:
+                updater = self.app.updater
+                assert updater is not None
+                # Polling's bootstrap calls deleteWebhook, so switching back from webhook mode just works.
+                await updater.start_polling(allowed_updates=ALLOWED_UPDATES,
+                                            timeout=timedelta(seconds=self.poll_timeout), bootstrap_retries=0)
+                log.info("telegram: polling")
         await self.app.start()
+
+    async def initialize(self) -> None:
+        """Connect for sending only (``backcheck tick``): no polling, no webhook."""
+        with self._explained_failures():
+            await self.app.initialize()
+
+    @contextmanager
+    def _explained_failures(self) -> Iterator[None]:
+        """Start-up failures as one line naming the setting (bot.startup); start() may then be
+        called again. Never the exception's own text where it could hold the token: PTB's
+        InvalidToken quotes it."""
+        try:
+            yield
+        except InvalidToken:
+            raise ConfigError("BACKCHECK_TELEGRAM_TOKEN: Telegram refused the bot token; copy it again "
+                              "from @BotFather") from None
+        except BadRequest as exc:
+            what = "BACKCHECK_TELEGRAM_WEBHOOK_URL" if self.webhook_url else "BACKCHECK_TELEGRAM_API_URL"
+            raise ConfigError(f"{what}: Telegram refused it ({exc.message[:120]})") from None
+        except (NetworkError, OSError, TimeoutError) as exc:
+            host = urlparse(self.settings.telegram_api_url).netloc
+            raise Unreachable(f"Telegram is unreachable at {host} ({type(exc).__name__}): check the "
+                              "network or BACKCHECK_TELEGRAM_API_URL") from None
 
     async def stop(self) -> None:
         if self.app.updater is not None and self.app.updater.running:
@@ -301,6 +339,9 @@ class TelegramAdapter(Adapter):
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        # A start that failed half-way left the HTTP sessions open (the bot is not initialized,
+        # so the application's shutdown skips it); this closes them and is a no-op otherwise.
+        await self.app.bot.shutdown()
 
     def routes(self) -> list[Any]:
         return [Route(WEBHOOK_PATH, self._webhook, methods=["POST"])] if self.webhook_url else []
@@ -624,6 +665,13 @@ class TelegramAdapter(Adapter):
         except Exception:
             # Whatever arrived is not an update: the sender gets 400, we log no content.
             return PlainTextResponse("bad update", status_code=400)
+        # Telegram sends an update again when it saw no 200 in time (a slow network, a restart of
+        # the proxy): the retry is acknowledged and not handled a second time.
+        if update.update_id in self._seen_updates:
+            return Response(status_code=200)
+        self._seen_updates[update.update_id] = None
+        while len(self._seen_updates) > 10_000:
+            self._seen_updates.popitem(last=False)
         await self.app.update_queue.put(update)
         return Response(status_code=200)
 

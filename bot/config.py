@@ -8,9 +8,11 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: The ports Telegram sends webhooks to (Bot API, setWebhook).
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -63,6 +65,10 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     default_checkin_time: str = "08:00"
     reminder_after_minutes: int = 180
+    #: Seconds to keep retrying the database and the platforms at start-up (0: fail at once).
+    startup_timeout: float = 60.0
+    #: Message texts older than this many days are erased (numbers kept); unset: kept.
+    retention_days: int | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -81,6 +87,34 @@ class Settings(BaseSettings):
     @classmethod
     def _webhook_url(cls, v: str | None) -> str | None:
         return _check_http_url(v) if v else None
+
+    @field_validator("startup_timeout")
+    @classmethod
+    def _startup_timeout(cls, v: float) -> float:
+        if v < 0:
+            raise ValueError("must be 0 (no retries) or a positive number of seconds")
+        return v
+
+    @field_validator("retention_days")
+    @classmethod
+    def _retention(cls, v: int | None) -> int | None:
+        if v is not None and v < 1:
+            raise ValueError("must be a number of days, 1 or more (unset keeps texts)")
+        return v
+
+    @model_validator(mode="after")
+    def _webhook_reachable_by_telegram(self) -> Settings:
+        # Telegram's own servers deliver webhooks only over HTTPS to ports 443, 80, 88 or 8443; a
+        # self-hosted Bot API server (and the tests' fake) accepts any URL.
+        url = self.telegram_webhook_url
+        if url and urlparse(self.telegram_api_url).hostname == "api.telegram.org":
+            u = urlparse(url)
+            if u.scheme != "https":
+                raise ValueError(f"telegram_webhook_url|{url!r}: Telegram delivers webhooks only over https://")
+            if (u.port or 443) not in TELEGRAM_WEBHOOK_PORTS:
+                raise ValueError(f"telegram_webhook_url|port {u.port}: Telegram delivers webhooks only to "
+                                 "ports 443, 80, 88 or 8443")
+        return self
 
     @field_validator("default_timezone")
     @classmethod
@@ -132,4 +166,7 @@ def load_settings(**overrides: Any) -> Settings:
         err = exc.errors()[0]
         name = "BACKCHECK_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
         msg = str(err["msg"]).removeprefix("Value error, ")
+        if not err["loc"] and "|" in msg:  # a check across settings names its setting first
+            field, _, msg = msg.partition("|")
+            name = "BACKCHECK_" + field.upper()
         raise SettingsError(f"{name}: {msg}") from None

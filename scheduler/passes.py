@@ -21,7 +21,7 @@ from typing import Any
 from bot import metrics
 from bot.config import Settings
 from bot.ports import GroupPoster, Sender
-from bot.store import outbox
+from bot.store import outbox, retention
 from bot.store.repo import Store
 from bot.teams import run_daily_posts, send_due_digests
 from scheduler.dispatch import CHECKIN, MAX_ATTEMPTS, PAUSE_OFFER, REMINDER, Dispatcher, Job
@@ -62,6 +62,8 @@ class PassReport:
     #: Teams' daily posts made and edited in place (bot/teams/daily.py).
     team_posts: int = 0
     team_edits: int = 0
+    #: Texts emptied by the retention rule (BACKCHECK_RETENTION_DAYS), per table.
+    forgotten: Counter[str] = field(default_factory=Counter)
     #: Dispatcher counters for this pass (``"<kind>.<what>"``), filled when the pass waits.
     outcome: Counter[str] = field(default_factory=Counter)
 
@@ -72,6 +74,7 @@ class PassReport:
         extra += f"; {self.taken_over} expired claims taken over" if self.taken_over else ""
         extra += f"; {self.digests} digests" if self.digests else ""
         extra += f"; team posts {self.team_posts} made, {self.team_edits} edited" if (self.team_posts or self.team_edits) else ""
+        extra += f"; {sum(self.forgotten.values())} old texts erased" if self.forgotten.total() else ""
         done = " ".join(parts) or (f"{self.queued} queued for sending" if self.queued else "nothing sent")
         return f"pass at {self.now.isoformat()}: due {due}; {done}{extra}"
 
@@ -173,6 +176,7 @@ async def submit_due(dispatcher: Dispatcher, settings: Settings, now: datetime, 
     t0 = metrics.clock()
     report = PassReport(now=as_utc(now))
     report.in_doubt, report.taken_over = await recover_stale(dispatcher.store, now)
+    report.forgotten.update(await apply_retention(dispatcher.store, settings, now))
     jobs = await select_due(dispatcher.store, settings, now, platforms=dispatcher.platforms, safety=safety)
     report.due.update(j.kind for j in jobs)
     metrics.DUE.set(len(jobs))
@@ -193,6 +197,20 @@ def _posters(dispatcher: Dispatcher) -> list[PacedPoster]:
     """The senders that can also post in a group (bot.ports.GroupPoster), paced by their lane."""
     return [PacedPoster(s, dispatcher.limiter(p)) for p, s in dispatcher.senders.items()
             if isinstance(s, GroupPoster)]
+
+
+async def apply_retention(store: Store, settings: Settings, now: datetime) -> dict[str, int]:
+    """Empty message texts older than ``RETENTION_DAYS`` (unset: keep). It scans whole tables, so
+    it runs in the pass on the hour only (every pass under ``run``, and a cron ``tick`` every
+    minute, has one such pass an hour); a text is gone within an hour of its time running out."""
+    if settings.retention_days is None or as_utc(now).minute != 0:
+        return {}
+    before = retention.cutoff(as_utc(now), settings.retention_days)
+    try:
+        return await store.run(lambda s: retention.forget_texts(s, before))
+    except Exception:
+        log.exception("scheduler: erasing old texts failed; the next hour tries again")
+        return {}
 
 
 async def send_digests(dispatcher: Dispatcher, now: datetime) -> int:

@@ -1,8 +1,10 @@
 """``backcheck run``: one APScheduler job that runs a pass every minute, in-process.
 
 There is exactly one job however many users there are: due users are found by the pass's
-query, not by per-user jobs, so there is nothing to rebook when a user changes time zone and
-nothing to share between replicas (the claim rows in the database do that).
+query, not by per-user jobs, so there is nothing to rebook when a user changes time zone. Of
+several replicas only the dispatch leader passes (bot/store/leader.py), so the platform's bot-wide
+rate is kept by one rate limiter; the claim rows in the database make each prompt go out once
+even across a change of leader.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.ports import Sender
+from bot.store.leader import DispatchLeader
 from bot.store.repo import Store
 from scheduler.dispatch import Dispatcher, utcnow
 from scheduler.passes import PassReport, submit_due
@@ -35,15 +38,20 @@ class Scheduler:
         self.clock = clock
         self.safety = safety
         self.dispatcher = Dispatcher(store, senders, clock=clock, **dispatcher_kw)
+        self.leader = DispatchLeader(store)
         self._aps: AsyncIOScheduler | None = None
         self.last: PassReport | None = None
 
-    async def tick(self, now: datetime | None = None) -> PassReport:
+    async def tick(self, now: datetime | None = None) -> PassReport | None:
         """Select and queue what is due; sending goes on in the lanes after this returns, so a
-        slow platform never delays the next pass or the other platforms."""
+        slow platform never delays the next pass or the other platforms. Only the dispatch leader
+        passes (bot/store/leader.py): one rate limiter per platform across replicas. Others
+        return None and try again at the next pass, so a dead leader is replaced within one."""
+        if not await self.leader.hold():
+            return None
         report = await submit_due(self.dispatcher, self.settings, now or self.clock(), safety=self.safety)
         self.last = report
-        if report.queued or report.in_doubt or report.taken_over:
+        if report.queued or report.in_doubt or report.taken_over or report.forgotten:
             log.info("scheduler: %s", report.summary())
         return report
 
@@ -74,3 +82,5 @@ class Scheduler:
         except TimeoutError:
             log.warning("scheduler: stopping with sends still in flight; they are recorded as unknown later")
         await self.dispatcher.close()
+        # Another replica takes over at its next pass, not after the connection times out.
+        await self.leader.release()

@@ -19,8 +19,10 @@ import asyncio
 import html
 import itertools
 import json
+import random
 import re
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,6 +158,20 @@ class FakeBot:
         self.webhook: dict[str, Any] = {}
         self._changed = asyncio.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: Telegram's bot-wide limit, when a test sets it: more than this many messages sent in
+        #: any one second are refused with 429 (retry_after 1), counted in ``too_many``.
+        self.rate_limit: float | None = None
+        self.too_many = 0
+        #: When each accepted message went out (time.monotonic()), for measuring the rate.
+        self.sent_at: deque[float] = deque()
+        self._last_second: deque[float] = deque()
+        #: Faults at random (tests set ``flaky`` to a share of send calls): each such call is
+        #: answered 429, 500, or not at all until ``flaky_hang`` seconds have passed (a timeout),
+        #: and never delivered. ``injected`` counts them by kind.
+        self.flaky = 0.0
+        self.flaky_hang = 1.0
+        self.flaky_rng = random.Random(11)
+        self.injected: Counter[str] = Counter()
 
     # --- what tests inject ---------------------------------------------------------------
 
@@ -217,6 +233,15 @@ class FakeBot:
 
     # --- what tests inspect -------------------------------------------------------------
 
+    def busiest_second(self) -> int:
+        """The most messages accepted within any one second (a sliding window)."""
+        times, best, lo = list(self.sent_at), 0, 0
+        for hi, t in enumerate(times):
+            while times[lo] <= t - 1.0:
+                lo += 1
+            best = max(best, hi - lo + 1)
+        return best
+
     def sent_to(self, chat_id: int, method: str | None = None) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id and (method is None or s.method == method)]
 
@@ -260,6 +285,23 @@ class FakeBot:
                     raise f.error()
             if method.startswith(("send", "edit")) and _maybe_int(params.get("chat_id")) in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if method.startswith("send") and self.flaky and self.flaky_rng.random() < self.flaky:
+                kind = self.flaky_rng.choice(("429", "500", "timeout"))
+                self.injected[kind] += 1
+                if kind == "timeout":
+                    await asyncio.sleep(self.flaky_hang)  # the client has given up by now
+                    raise ApiError(504, "Gateway Timeout")
+                raise ApiError(int(kind), "Internal Server Error" if kind == "500" else
+                               "Too Many Requests: retry after 1", retry_after=1 if kind == "429" else None)
+            if method.startswith("send"):
+                now = time.monotonic()
+                while self._last_second and self._last_second[0] <= now - 1.0:
+                    self._last_second.popleft()
+                if self.rate_limit is not None and len(self._last_second) >= self.rate_limit:
+                    self.too_many += 1
+                    raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+                self._last_second.append(now)
+                self.sent_at.append(now)
             handler = getattr(self, "_m_" + method, None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -509,6 +551,7 @@ class FakeTelegram:
         app.router.add_get(r"/bot{token:[^/]+}/{method}", self._api)
         app.router.add_post(r"/_fake/{token:[^/]+}/updates", self._ctl_updates)
         app.router.add_get(r"/_fake/{token:[^/]+}/stats", self._ctl_stats)
+        app.router.add_post(r"/_fake/{token:[^/]+}/rate", self._ctl_rate)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -572,9 +615,18 @@ class FakeTelegram:
             b.push(body)
         return web.json_response({"queued": len(bodies)})
 
+    async def _ctl_rate(self, request: web.Request) -> web.Response:
+        """Set the bot-wide limit (``{"rate": 30}``; null: none) and start counting afresh."""
+        b = self.bot(request.match_info["token"])
+        b.rate_limit = (await request.json()).get("rate")
+        b.too_many = 0
+        b.sent_at.clear()
+        return web.json_response({"rate": b.rate_limit})
+
     async def _ctl_stats(self, request: web.Request) -> web.Response:
         b = self.bot(request.match_info["token"])
         return web.json_response({
+            "too_many": b.too_many, "busiest_second": b.busiest_second(),
             "sent": len(b.sent), "calls": len(b.calls), "pending": len(b.pending),
             "sent_messages": sum(1 for s in b.sent if s.method == "sendMessage"),
             "chats": len({s.chat_id for s in b.sent}),

@@ -227,7 +227,10 @@ def test_run_serves_health_and_the_console_chat(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, "backcheck run did not start serving"
                 time.sleep(0.2)
         assert r.status_code == 200 and r.text == "ok"
-        r = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        # /readyz says "starting" until the database is migrated, then ready.
+        while (r := httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)).status_code == 503:
+            assert r.json()["status"] == "starting" and time.monotonic() < deadline, r.text
+            time.sleep(0.2)
         assert r.status_code == 200 and r.json()["database"] == "ok"
         assert httpx.get(f"http://127.0.0.1:{port}/nope", timeout=5).status_code == 404
         out, err = proc.communicate("/start\n", timeout=60)  # end of input ends the chat and the server

@@ -41,7 +41,7 @@ async def test_backcheck_run_answers_slack_and_tick_sends_the_checkin(fake_slack
         async with httpx.AsyncClient() as web:
             for _ in range(300):
                 try:
-                    if (await web.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    if (await web.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
                         break
                 except httpx.TransportError:
                     assert proc.returncode is None, "backcheck run exited"
@@ -62,7 +62,8 @@ async def test_backcheck_run_answers_slack_and_tick_sends_the_checkin(fake_slack
             # The press is acknowledged at once; its answer follows.
             await fake_slack.wait_for(lambda: len(fake_slack.in_channel(dm)) > before)
 
-        assert (await says("hi"))[-1].choices == M.EXPERIENCE_CHOICES
+        said = await says("hi")
+        assert said[-1].choices == M.EXPERIENCE_CHOICES, [p.text for p in said]
         await presses("New to running")
         await says("UTC")
         await presses("07:30")

@@ -147,7 +147,8 @@ def test_the_manifest_asks_for_exactly_what_the_adapter_uses(repo_root: Any) -> 
 
     text = (repo_root / "deploy" / "slack-manifest.yaml").read_text(encoding="utf-8")
     assert sorted(_yaml_list(text, "bot")) == sorted(SCOPES)
-    assert sorted(_yaml_list(text, "bot_events")) == ["app_home_opened", "message.im"]
+    assert sorted(_yaml_list(text, "bot_events")) == ["app_home_opened", "app_uninstalled", "message.im",
+                                                       "tokens_revoked"]
     assert _yaml_list(text, "slash_commands")[0] == "command: /backcheck"
     assert "home_tab_enabled: true" in text and "interactivity:\n    is_enabled: true" in text
 

@@ -96,6 +96,10 @@ class SlackAdapter(Adapter):
             # Our own posts come back as message events with a bot_id: never answered anyway.
             ignoring_self_events_enabled=True,
         )
+        if self.installs.multi:
+            # A workspace that uninstalls the app (or revokes its tokens) takes its stored bot token
+            # with it: Bolt's own listeners delete the install from our database.
+            self.app.enable_token_revocation_listeners()
         runner = self.app.listener_runner
         self._lazy = _TrackedLazyRunner(runner.logger)
         runner.lazy_listener_runner = self._lazy

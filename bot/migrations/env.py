@@ -6,15 +6,17 @@ import asyncio
 from typing import Any, Literal
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 import bot.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from bot.store.db import make_engine
 
 target_metadata = SQLModel.metadata
+#: The advisory lock key that serialises migrations across processes (any constant of our own).
+MIGRATION_LOCK = 0x6261636B  # "back"
 
 
 def _render_item(type_: str, obj: Any, _ctx: Any) -> str | Literal[False]:
@@ -33,13 +35,17 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together each migrate (`backcheck run` does): one at a time, so the
+            # second finds the schema current instead of racing to create the same tables.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         context.run_migrations()
 
 
 async def _online() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     assert url
-    engine = create_async_engine(url, poolclass=pool.NullPool)
+    engine = make_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as conn:
         await conn.run_sync(_run)
     await engine.dispose()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,40 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+#: libpq URL parameters that asyncpg does not take as they are: anything else in the query
+#: (sslmode, sslrootcert, sslcert, sslkey, target_session_attrs, application_name, options...) asyncpg's
+#: own DSN parser reads the way libpq does.
+_LIBPQ_TIMEOUT = "connect_timeout"
+
+
 def async_url(url: str) -> str:
+    """The SQLAlchemy URL with the async driver. For PostgreSQL the query is dropped: the
+    connection itself is made by :func:`pg_connector` from the user's URL, libpq parameters and all."""
     u = make_url(url)
     backend = u.get_backend_name()
     if backend == "sqlite":
         return str(u.set(drivername="sqlite+aiosqlite"))
     if backend in ("postgresql", "postgres"):
-        return u.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+        return u.set(drivername="postgresql+asyncpg", query={}).render_as_string(hide_password=False)
     raise ValueError(f"unsupported database URL scheme: {backend}")
+
+
+def pg_connector(url: str) -> Callable[[], Awaitable[Any]]:
+    """A connect function for the URL as managed PostgreSQL providers hand it out
+    (``?sslmode=require&connect_timeout=10``). SQLAlchemy would pass every query parameter to
+    ``asyncpg.connect`` as a keyword (``TypeError: ... 'sslmode'``); asyncpg's DSN parser
+    understands libpq's SSL and session parameters, and ``connect_timeout`` becomes its timeout."""
+    import asyncpg
+
+    u = make_url(url)
+    query = dict(u.query)
+    timeout = float(str(query.pop(_LIBPQ_TIMEOUT, "") or 30))
+    dsn = u.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
+
+    async def connect() -> Any:
+        return await asyncpg.connect(dsn, timeout=timeout)
+
+    return connect
 
 
 def dialect_insert(dialect: str) -> Any:
@@ -56,9 +83,13 @@ def make_engine(url: str, **kw: Any) -> AsyncEngine:
         engine = create_async_engine(async_url(url), **kw)
         event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
-    kw.setdefault("pool_size", 10)
-    kw.setdefault("max_overflow", 10)
+    if "poolclass" not in kw:  # alembic's env uses a NullPool, which takes no sizes
+        kw.setdefault("pool_size", 10)
+        kw.setdefault("max_overflow", 10)
+    # A connection the server dropped (PostgreSQL restarted, a failover, a network blip) is
+    # noticed and replaced on checkout, so the first request after an outage does not fail.
     kw.setdefault("pool_pre_ping", True)
+    kw.setdefault("async_creator", pg_connector(url))
     return create_async_engine(async_url(url), **kw)
 
 
@@ -67,7 +98,8 @@ def _alembic_config(url: str) -> Any:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", async_url(url).replace("%", "%%"))
+    # The user's URL: env.py builds its engine with make_engine, libpq parameters included.
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 

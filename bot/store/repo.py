@@ -90,16 +90,23 @@ class Store:
 
         Races: another replica inserted the same unique row first (IntegrityError: the retry sees
         it), or the database was locked, busy, deadlocked or could not serialize. A rolled-back
-        transaction left nothing behind, so running it again is safe."""
+        transaction left nothing behind, so running it again is safe.
+
+        Also a connection the server dropped mid-transaction (PostgreSQL restarted, a failover):
+        the pool discards it and the retry runs on a fresh one, after a longer pause so a restart
+        has time to finish. (Pooled connections that died while idle never get here: the engine
+        pings them on checkout.)"""
         for attempt in range(1, attempts + 1):
             try:
                 async with self.session() as s:
                     return await work(s)
             except DBAPIError as exc:
-                if attempt == attempts or not lost_a_race(exc):
+                if attempt == attempts or not (lost_a_race(exc) or exc.connection_invalidated):
                     metrics.db_error(retried=False)
                     raise
                 metrics.db_error(retried=True)
+                if exc.connection_invalidated:
+                    await asyncio.sleep(0.5 * attempt)
             await asyncio.sleep(0.02 * attempt)
         raise AssertionError("unreachable")
 
