@@ -279,6 +279,10 @@ class SlackAdapter(Adapter):
             ts, choice = str(message.get("ts", "")), str(action.get("value", ""))
             if not (key and channel and ts and choice):
                 return
+            if not channel.startswith("D"):
+                # A press in a channel is said in that channel: never the presser's private talk there.
+                await self._group(body, channel, choice, client)
+                return
             async with self._one_at_a_time(key):
                 if (channel, ts) in self._answered:
                     return
@@ -422,7 +426,7 @@ class SlackAdapter(Adapter):
         if not (user and team):
             return
         gkey, ukey = self.key(team, channel), self.key(team, user)
-        said = GroupMessage(group=gkey, title=str(payload.get("channel_name") or (payload.get("channel") or {}).get("name") or ""),
+        said = GroupMessage(group=gkey, title=_title(payload),
                             user=ukey, name=await self._name(ukey, client, payload), text=text,
                             private_link=_dm_link(payload, team))
         try:
@@ -456,6 +460,16 @@ class SlackAdapter(Adapter):
 def _sub(command: dict[str, Any]) -> str:
     words = str(command.get("text", "")).strip().split(maxsplit=1)
     return words[0].lower().lstrip("/") if words else "help"
+
+
+#: What Slack sends as the name of a conversation it does not name to apps: no title.
+_NO_TITLE = frozenset({"directmessage", "privategroup"})
+
+
+def _title(payload: dict[str, Any]) -> str:
+    """The channel's name, as a team's title (empty: the title stays as it was)."""
+    name = str(payload.get("channel_name") or (payload.get("channel") or {}).get("name") or "")
+    return "" if name in _NO_TITLE or name.startswith("mpdm-") else name
 
 
 def _dm_link(payload: dict[str, Any], team: str) -> str:

@@ -79,9 +79,12 @@ def choice_buttons(choices: Sequence[str]) -> list[dict[str, Any]]:
 
 def message(m: Outgoing, *, form_button: bool = False, join_button: bool = False) -> dict[str, Any]:
     """``chat.postMessage``/``chat.update`` arguments for ``m`` (text and blocks). ``form_button``:
-    the check-in question also offers the full form; ``join_button``: a team post offers Join."""
+    the check-in question also offers the full form; ``join_button``: a team post offers Join.
+
+    A team post's choices are the channel's (its one choice is Join): the Join button stands for
+    them. A choice button there would answer the presser's private conversation in the channel."""
     blocks = sections(m.text)
-    blocks += choice_buttons(m.choices)
+    blocks += choice_buttons(() if join_button else m.choices)
     extra = []
     if form_button:
         extra.append(button(M.FORM_BUTTON, OPEN_FORM, "checkin", primary=True))
