@@ -43,6 +43,7 @@ from bot import messages as M
 from bot.config import Settings
 from bot.conversation import Coach, GroupMessage
 from bot.forms import read_checkin_form
+from bot.inbound import Inbound
 from bot.ports import CheckinForm, Outgoing, PermanentFailure, TemporaryFailure, Turn
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,11 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 #: Largest request accepted (Slack's payloads are a few kB).
 MAX_BODY = 1 << 20
-#: ``/backcheck SUB``: what goes to a channel's team, and what is the user's own.
-GROUP_SUBS = frozenset({*commands.GROUP_ONLY, "team"})
-PRIVATE_SUBS = frozenset({"checkin", "today", "progress", "settings", "pause", "resume", "export", "delete",
-                          "stats", "start", "stop"})
+#: ``/backcheck SUB``: what goes to a channel's team, and what is the user's own (bot/commands.py:
+#: help aside, every command is a subcommand). Other words go to the DM conversation as if typed
+#: there when the core reads them as a request or a check-in; else the help.
+GROUP_SUBS = frozenset(commands.GROUP_ONLY)
+PRIVATE_SUBS = frozenset({*commands.PRIVATE, *commands.ADMIN} - {"help"})
 
 
 class _TrackedLazyRunner(AsyncioLazyListenerRunner):
@@ -392,9 +394,9 @@ class SlackAdapter(Adapter):
                 log.warning("slack: could not open the check-in form (%s)", type(exc).__name__)
         elif sub in GROUP_SUBS and not in_dm:
             await ack()
-        elif sub in PRIVATE_SUBS or sub in GROUP_SUBS:
+        elif sub in PRIVATE_SUBS or sub in GROUP_SUBS or self._plain_words(command):
             await ack() if in_dm else await ack(text=M.SENT_TO_DM, response_type="ephemeral")
-        else:  # help, or a subcommand nobody knows: the help, to this user only
+        else:  # help, or words nobody knows: the help, to this user only
             await ack(text=M.SLASH_HELP, response_type="ephemeral")
 
     async def _on_command(self, command: dict[str, Any], context: Any) -> None:
@@ -409,7 +411,9 @@ class SlackAdapter(Adapter):
             text = "/" + sub + (" " + args[1] if len(args) > 1 else "")
             if sub in GROUP_SUBS and not channel.startswith("D"):
                 await self._group(command, channel, text, client)
-            elif sub in PRIVATE_SUBS or sub in GROUP_SUBS:
+            elif sub in PRIVATE_SUBS or sub in GROUP_SUBS or self._plain_words(command):
+                if sub not in PRIVATE_SUBS and sub not in GROUP_SUBS:
+                    text = str(command.get("text", "")).strip()  # "remind me at 7": as typed in the DM
                 key = self.key(team, user)
                 async with self._one_at_a_time(key):
                     await self._converse(key, text, client)
@@ -417,6 +421,9 @@ class SlackAdapter(Adapter):
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
+
+    def _plain_words(self, command: dict[str, Any]) -> bool:
+        return Inbound.read(str(command.get("text", ""))).is_plain_words_for_the_coach(self.clock().date())
 
     async def _group(self, payload: dict[str, Any], channel: str, text: str, client: AsyncWebClient) -> None:
         """A team command in a channel (a slash command or the Join button) to the core; its
