@@ -38,7 +38,7 @@ from adapters.base import Adapter, traceback_without_message
 from adapters.slack import blocks
 from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installs
 from adapters.slack.sender import LIMITS, SlackOut, address, guarded
-from bot import commands
+from bot import commands, metrics
 from bot import messages as M
 from bot.config import Settings
 from bot.conversation import Coach, GroupMessage
@@ -176,6 +176,7 @@ class SlackAdapter(Adapter):
 
     def _install_listeners(self) -> None:
         app = self.app
+        app.use(self._counted)
         app.event("message")(self._on_message)
         app.event("app_home_opened")(self._on_home_opened)
         app.action(re.compile(rf"^{blocks.CHOICE}:\d+$"))(ack=self._ack, lazy=[self._on_choice])
@@ -185,6 +186,14 @@ class SlackAdapter(Adapter):
         app.view(blocks.FORM_CALLBACK)(ack=self._check_form, lazy=[self._on_form])
         app.command("/backcheck")(ack=self._ack_command, lazy=[self._on_command])
         app.error(self._on_error)
+
+    async def _counted(self, next_: Callable[[], Awaitable[Any]]) -> Any:
+        """Every verified request Slack sent (the metrics' updates handled; Bolt's own middleware
+        has turned away bad signatures and our own events before this)."""
+        try:
+            return await next_()
+        finally:
+            metrics.update_handled(self.platform)
 
     async def _ack(self, ack: Any) -> None:
         await ack()
