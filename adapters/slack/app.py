@@ -251,7 +251,8 @@ class SlackAdapter(Adapter):
             await self.out.reply(key, turn.messages, client=client, channel=channel)
         except PermanentFailure:
             await self._tell_core("reachability", self.coach.reachable(key, False))
-        if turn.checkin is not None:
+        if turn.checkin is not None or turn.handled_as == "deleted":
+            # After a delete the App Home must not go on showing what was erased.
             await self._publish_home(key, client)
 
     async def _tell_core(self, what: str, call: Awaitable[Any]) -> Any:
