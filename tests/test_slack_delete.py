@@ -13,6 +13,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import inspect, select, text
 
+from adapters.slack.blocks import slack_commands
 from bot import messages as M
 from bot.store import repo
 from bot.store.repo import Store
@@ -64,7 +65,7 @@ async def test_delete_erases_every_row_of_a_slack_user_and_their_app_home(bot: S
     assert "4/10" not in home and M.HOME_NOT_STARTED in home
     # The team stays; she is not in it.
     await ivy.slash("digest", channel=channel, channel_name="runners")
-    assert bot.fake.in_channel(channel)[-1].plain.endswith(M.DIGEST_NOBODY)
+    assert bot.fake.in_channel(channel)[-1].plain.endswith(slack_commands(M.DIGEST_NOBODY))
 
 
 async def test_a_users_delete_keeps_the_workspaces_installation(fake_slack: FakeSlack, slack_store: Store,

@@ -174,6 +174,29 @@ def test_the_slash_command_offers_exactly_the_commands_of_bot_commands(repo_root
     assert set(commands.SUBCOMMANDS) <= said
 
 
+def test_the_cores_commands_read_as_slack_users_type_them() -> None:
+    from adapters.slack.blocks import message, slack_commands
+    from bot import messages as M
+    from bot.ports import Outgoing
+
+    assert slack_commands(M.JOINED.format(name="Ann")).endswith("unless you send /backcheck sharepain.")
+    assert slack_commands("send /team setup 07:30; /settings, /start.") == \
+        "send /backcheck team setup 07:30; /backcheck settings, /backcheck start."
+    for kept in ("back 4/10", "https://example.org/help", "docs/join.md", "/teams", "/backcheck help", "a/join"):
+        assert slack_commands(kept) == kept
+    m = message(Outgoing("Pain stays private unless you send /sharepain."))
+    assert "/backcheck sharepain" in m["text"] and "/backcheck sharepain" in m["blocks"][0]["text"]["text"]
+
+
+def test_a_team_post_offers_join_once_as_the_team_join_button() -> None:
+    from adapters.slack.blocks import TEAM_JOIN, message
+    from bot.teams.daily import daily_message
+
+    m = message(daily_message("Runners", 1, 3), join_button=True)
+    buttons = [e for b in m["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [TEAM_JOIN]
+
+
 def test_the_home_streak_counts_on_over_days_off_and_stops_at_a_missed_day() -> None:
     # The App Home shows the streak as it stands (ongoing), by the same rules as a team's digest.
     from datetime import date

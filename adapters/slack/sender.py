@@ -150,7 +150,7 @@ class SlackOut:
             for i, (name, blob) in enumerate(files):
                 await guarded("files.upload_v2", client.files_upload_v2(
                     channel=channel, filename=name, content=blob, title=name,
-                    initial_comment=blocks.escape(m.text) if i == 0 else None))
+                    initial_comment=blocks.escape(blocks.slack_commands(m.text)) if i == 0 else None))
             return ""
         res = await guarded("chat.postMessage", client.chat_postMessage(
             channel=channel, **blocks.message(m, form_button=m.choices == M.CHECKIN_CHOICES, join_button=join_button)))
