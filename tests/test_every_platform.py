@@ -46,6 +46,11 @@ SCRIPT: list[tuple[str, str]] = [
     ("say", "what?"),
     ("say", "/pause 3"),
     ("say", "/resume"),
+    # Plain words, typed and given to the command (Slack: /backcheck remind me at 7): the same intents.
+    ("say", "remind me at 6:30 instead"),
+    ("say", "what are bird dogs?"),
+    ("say", "/remind me at 7"),
+    ("say", "undo"),
     ("say", "/join"),
 ]
 
@@ -121,8 +126,8 @@ async def _converse(b: TgBot, ann: Member, clock: Clock, tmp_path: Any) -> None:
         clock.advance(minutes=1)
     # The same state stored for both users.
     tg_user = await b.user(uid)
-    assert (tg_user.experience, tg_user.timezone, tg_user.reminders, tg_user.paused_until) == (
-        "returning", "Europe/London", False, None)
+    assert (tg_user.experience, tg_user.timezone, tg_user.reminders, tg_user.paused_until, tg_user.checkin_time) == (
+        "returning", "Europe/London", False, None, "06:30")
     slack_user = await ann.stored()
-    assert (slack_user.experience, slack_user.timezone, slack_user.reminders, slack_user.paused_until) == (
-        "returning", "Europe/London", False, None)
+    assert (slack_user.experience, slack_user.timezone, slack_user.reminders, slack_user.paused_until,
+            slack_user.checkin_time) == ("returning", "Europe/London", False, None, "06:30")
