@@ -284,3 +284,18 @@ async def test_a_choice_pressed_in_a_channel_is_said_in_the_channel_never_in_pri
         assert post.updates == 0  # the channel's message is not marked answered by one member
     finally:
         await bot.stop()
+
+
+async def test_team_in_the_dm_points_to_a_channel(fake_slack: FakeSlack, team_store: Store) -> None:
+    from adapters.slack.blocks import slack_commands
+
+    bot = await SlackBot(fake_slack, team_store, Clock(at(MONDAY + timedelta(days=41), 9))).start()
+    try:
+        eli = named(bot, "Eli")
+        await eli.onboard()
+        for words in ("team", "team setup 07:00 weekdays"):
+            status, body = await eli.slash(words)
+            assert status == 200 and body == ""
+            assert bot.fake.in_channel(eli.dm)[-1].plain == slack_commands(M.GROUP_ONLY_IN_PRIVATE)
+    finally:
+        await bot.stop()
