@@ -21,6 +21,8 @@ class CommandSpec:
     menu: bool = True
     #: For the user keys in BACKCHECK_ADMINS only; never in a menu; everyone else gets a refusal.
     admin: bool = False
+    #: Its arguments, as a usage hint shows them ("[days]").
+    args: str = ""
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -29,7 +31,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("today", "Today's suggested session"),
     CommandSpec("progress", "Your last 4 weeks, with a chart"),
     CommandSpec("settings", "Time zone, check-in time, days, reminders"),
-    CommandSpec("pause", "Pause check-ins for some days (e.g. /pause 7)"),
+    CommandSpec("pause", "Pause check-ins for some days (e.g. /pause 7)", args="[days]"),
     CommandSpec("resume", "Resume check-ins"),
     CommandSpec("export", "All your data as a JSON file"),
     CommandSpec("delete", "Erase everything I store about you"),
@@ -40,8 +42,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("sharepain", "Show your weekly morning pain in the digest", "group"),
     CommandSpec("hidepain", "Hide your pain scores from the digest again", "group"),
     CommandSpec("digest", "This group's week so far", "group"),
-    CommandSpec("team", "This team's settings and today; /team setup to make or change it", "group"),
-    CommandSpec("stats", "Usage and outcome stats (admins)", menu=False, admin=True),
+    CommandSpec("team", "This team's settings and today; /team setup to make or change it", "group",
+                args="[setup TIME DAYS digest DAY]"),
+    CommandSpec("stats", "Usage and outcome stats (admins)", menu=False, admin=True, args="[days]"),
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}
@@ -56,6 +59,16 @@ ADMIN = tuple(c.name for c in COMMANDS if c.admin)
 #: The private chat's command menu, in the order users see it.
 MENU: tuple[tuple[str, str], ...] = tuple((c.name, c.summary) for c in COMMANDS
                                           if c.menu and not c.admin and c.where in ("private", "both"))
+
+#: What a platform with one command and subcommands (Slack's ``/backcheck``) advertises, in
+#: this order: every command but the unadvertised ``stop`` and the admins' (which work all the same).
+SUBCOMMANDS: tuple[str, ...] = tuple(c.name for c in COMMANDS if c.menu and not c.admin)
+
+
+def usage(names: tuple[str, ...] = SUBCOMMANDS) -> str:
+    """A usage hint: ``start | checkin | ... | pause [days] | ...`` (deploy/slack-manifest.yaml)."""
+    return " | ".join(f"{n} {BY_NAME[n].args}".rstrip() for n in names)
+
 
 #: Typed words that mean a command (a whole message only: "rested today" stays a check-in). Other
 #: wordings ("hi", "what's the plan today", "stop the reminders") are requests: bot/intents/.

@@ -8,10 +8,12 @@ check-in parser) only if some handler asks for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from bot.answers import Command, parse_command, parse_yes_no
 from bot.domain import CheckIn
+from bot.intents import read_intent
 from bot.parse import parse_checkin
 
 #: Longest text kept for one inbound message (the parser reads MAX_CHARS of it).
@@ -62,3 +64,13 @@ class Inbound:
         ci = self.checkin
         return bool(ci.pain is not None or ci.red_flags or ci.rested or ci.has_leg_symptoms
                     or any(a.kind != "other" for a in ci.activities))
+
+    def is_plain_words_for_the_coach(self, today: date) -> bool:
+        """Whether words given where a command was expected (Slack's ``/backcheck remind me at 7``)
+        are for the private conversation, as if typed there: a request the conversation reads
+        (bot/intents; help and the unknown aside) or a check-in. Else the platform shows its
+        help. Pure and quick: a slash command is acknowledged within Slack's 3 seconds."""
+        intent = read_intent(self.text, today)
+        if intent is not None:
+            return intent.kind not in ("help", "unknown")
+        return self.clearly_a_checkin

@@ -701,9 +701,10 @@ FORM_MINUTES_NEEDED = "How many minutes? (Or pick rest day.)"
 
 YOU_CHOSE = "You chose: {choice}"
 SLASH_HELP = (
-    "/backcheck help | checkin | today | progress | settings | pause [days] | resume | export | delete\n"
-    "In a team channel: /backcheck join | leave | team | digest\n"
-    "Or just message me in a DM: how your back is (0-10) and what you did."
+    "/backcheck help | checkin | today | progress | settings | pause [days] | resume | export | delete | start\n"
+    "In a team channel: /backcheck join | leave | sharepain | hidepain | digest | team [setup]\n"
+    "Or in your own words (/backcheck remind me at 7), or just message me in a DM: how your back is "
+    "(0-10) and what you did."
 )
 SENT_TO_DM = "I've answered you in our DM."
 JOIN_BUTTON = "Join"

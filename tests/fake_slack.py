@@ -456,10 +456,13 @@ def dm_event(w: Workspace, user: str, text: str, **extra: Any) -> dict[str, Any]
     return event(w, inner)
 
 
-def block_action(w: Workspace, user: str, posted: Posted, action: dict[str, Any]) -> dict[str, str]:
+def block_action(w: Workspace, user: str, posted: Posted, action: dict[str, Any],
+                 channel_name: str | None = None) -> dict[str, str]:
+    """A button press on ``posted``; a channel is named as Slack names a private one unless told."""
+    name = channel_name or ("directmessage" if posted.channel.startswith("D") else "privategroup")
     payload = {"type": "block_actions", "api_app_id": w.app_id, "trigger_id": "trig-" + uuid.uuid4().hex[:8],
                "team": {"id": w.team_id}, "user": {"id": user, "team_id": w.team_id, "name": user.lower()},
-               "channel": {"id": posted.channel, "name": "directmessage"},
+               "channel": {"id": posted.channel, "name": name},
                "container": {"type": "message", "message_ts": posted.ts, "channel_id": posted.channel},
                "message": {"ts": posted.ts, "text": posted.text, "blocks": posted.blocks, "type": "message"},
                "actions": [{**action, "block_id": "b", "action_ts": f"{time.time():.6f}", "type": "button"}]}

@@ -31,14 +31,17 @@ def slack_settings(fake: FakeSlack, **kw: Any) -> Settings:
 class SlackBot:
     """One Slack app, serving; ``bot.member("Ann")`` is someone in its workspace."""
 
-    def __init__(self, fake: FakeSlack, store: Store, clock: Clock, *, oauth: bool = False) -> None:
+    def __init__(self, fake: FakeSlack, store: Store, clock: Clock, *, oauth: bool = False,
+                 workspace: Workspace | None = None, **settings: Any) -> None:
+        """``workspace``: the one workspace (made here if not given); ``settings``: more of them
+        (``admins=...``)."""
         self.fake, self.store, self.clock = fake, store, clock
         self.workspace: Workspace | None = None
         if oauth:
-            self.settings = slack_settings(fake, slack_client_id="111.222", slack_client_secret="shh")
+            self.settings = slack_settings(fake, slack_client_id="111.222", slack_client_secret="shh", **settings)
         else:
-            self.workspace = fake.workspace()
-            self.settings = slack_settings(fake, slack_bot_token=self.workspace.token)
+            self.workspace = workspace or fake.workspace()
+            self.settings = slack_settings(fake, slack_bot_token=self.workspace.token, **settings)
         self.coach = Coach(store, self.settings)
         self.adapter = SlackAdapter(self.coach, self.settings, clock=clock)
         self.web = create_app(store, self.adapter.routes())

@@ -153,6 +153,51 @@ def test_the_manifest_asks_for_exactly_what_the_adapter_uses(repo_root: Any) -> 
     assert "home_tab_enabled: true" in text and "interactivity:\n    is_enabled: true" in text
 
 
+def test_the_slash_command_offers_exactly_the_commands_of_bot_commands(repo_root: Any) -> None:
+    """One source of truth: the manifest's usage hint, the adapter's routing and the help all
+    follow bot/commands.py (Telegram's setMyCommands is commands.MENU: tests/test_telegram.py)."""
+    import re
+
+    from adapters.slack.app import GROUP_SUBS, PRIVATE_SUBS
+    from bot import commands
+    from bot import messages as M
+
+    text = (repo_root / "deploy" / "slack-manifest.yaml").read_text(encoding="utf-8")
+    hint = re.search(r'^\s*usage_hint:\s*"([^"]*)"\s*$', text, re.MULTILINE)
+    assert hint is not None and hint.group(1) == commands.usage()
+    assert [w.split()[0] for w in hint.group(1).split(" | ")] == list(commands.SUBCOMMANDS)
+    # Every command is a subcommand, routed to the channel's team or the user's own DM (help is
+    # answered at once); none is both.
+    assert PRIVATE_SUBS | GROUP_SUBS | {"help"} == set(commands.ALL_NAMES)
+    assert not PRIVATE_SUBS & GROUP_SUBS
+    assert {"stop", "stats"} <= PRIVATE_SUBS and "sharepain" in GROUP_SUBS and "hidepain" in GROUP_SUBS
+    said = set(re.findall(r"[a-z]+", M.SLASH_HELP))
+    assert set(commands.SUBCOMMANDS) <= said
+
+
+def test_the_cores_commands_read_as_slack_users_type_them() -> None:
+    from adapters.slack.blocks import message, slack_commands
+    from bot import messages as M
+    from bot.ports import Outgoing
+
+    assert slack_commands(M.JOINED.format(name="Ann")).endswith("unless you send /backcheck sharepain.")
+    assert slack_commands("send /team setup 07:30; /settings, /start.") == \
+        "send /backcheck team setup 07:30; /backcheck settings, /backcheck start."
+    for kept in ("back 4/10", "https://example.org/help", "docs/join.md", "/teams", "/backcheck help", "a/join"):
+        assert slack_commands(kept) == kept
+    m = message(Outgoing("Pain stays private unless you send /sharepain."))
+    assert "/backcheck sharepain" in m["text"] and "/backcheck sharepain" in m["blocks"][0]["text"]["text"]
+
+
+def test_a_team_post_offers_join_once_as_the_team_join_button() -> None:
+    from adapters.slack.blocks import TEAM_JOIN, message
+    from bot.teams.daily import daily_message
+
+    m = message(daily_message("Runners", 1, 3), join_button=True)
+    buttons = [e for b in m["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [TEAM_JOIN]
+
+
 def test_the_home_streak_counts_on_over_days_off_and_stops_at_a_missed_day() -> None:
     # The App Home shows the streak as it stands (ongoing), by the same rules as a team's digest.
     from datetime import date

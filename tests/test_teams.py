@@ -435,3 +435,11 @@ async def test_the_printer_posts_and_edits_as_json_lines(clock: Clock) -> None:
     lines = [json.loads(x) for x in out.getvalue().splitlines()]
     assert [(x["dir"], x["ref"]) for x in lines] == [("post", ref), ("edit", ref)]
     assert lines[1]["text"].startswith("Morning, Runners: 1 of 2") and lines[1]["choices"] == ["Join"]
+
+
+def test_every_command_has_an_answer_in_a_private_chat() -> None:
+    # /team in a private chat once raised KeyError: the group commands get the pointer to the group.
+    from bot import commands
+    from bot.conversation.commands import HANDLERS
+
+    assert set(HANDLERS) | set(commands.ADMIN) == set(commands.ALL_NAMES)

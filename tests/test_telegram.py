@@ -23,6 +23,7 @@ import pytest_asyncio
 import uvicorn
 
 from adapters.telegram import COMMANDS, MAX_CALLBACK_DATA, TelegramAdapter, webhook_secret
+from bot import commands
 from bot import messages as M
 from bot.config import Settings
 from bot.conversation import Coach
@@ -268,6 +269,8 @@ async def test_html_is_escaped_and_long_texts_are_split(make_bot: Any) -> None:
 async def test_command_menu_and_polling_bootstrap(make_bot: Any) -> None:
     b = await make_bot()
     assert [c["command"] for c in b.fb.commands] == [c for c, _ in COMMANDS]
+    # setMyCommands is the command table's private menu, names and summaries (bot/commands.py).
+    assert [(c["command"], c["description"]) for c in b.fb.commands] == list(commands.MENU)
     assert [c for c, _ in COMMANDS] == ["start", "checkin", "today", "progress", "settings", "pause", "resume",
                                         "export", "delete", "help"]
     # Polling mode makes sure no webhook is left over from webhook mode.

@@ -38,11 +38,12 @@ from adapters.base import Adapter, traceback_without_message
 from adapters.slack import blocks
 from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installs
 from adapters.slack.sender import LIMITS, SlackOut, address, guarded
-from bot import commands
+from bot import commands, metrics
 from bot import messages as M
 from bot.config import Settings
 from bot.conversation import Coach, GroupMessage
 from bot.forms import read_checkin_form
+from bot.inbound import Inbound
 from bot.ports import CheckinForm, Outgoing, PermanentFailure, TemporaryFailure, Turn
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,11 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 #: Largest request accepted (Slack's payloads are a few kB).
 MAX_BODY = 1 << 20
-#: ``/backcheck SUB``: what goes to a channel's team, and what is the user's own.
-GROUP_SUBS = frozenset({*commands.GROUP_ONLY, "team"})
-PRIVATE_SUBS = frozenset({"checkin", "today", "progress", "settings", "pause", "resume", "export", "delete",
-                          "stats", "start", "stop"})
+#: ``/backcheck SUB``: what goes to a channel's team, and what is the user's own (bot/commands.py:
+#: help aside, every command is a subcommand). Other words go to the DM conversation as if typed
+#: there when the core reads them as a request or a check-in; else the help.
+GROUP_SUBS = frozenset(commands.GROUP_ONLY)
+PRIVATE_SUBS = frozenset({*commands.PRIVATE, *commands.ADMIN} - {"help"})
 
 
 class _TrackedLazyRunner(AsyncioLazyListenerRunner):
@@ -178,6 +180,7 @@ class SlackAdapter(Adapter):
 
     def _install_listeners(self) -> None:
         app = self.app
+        app.use(self._counted)
         app.event("message")(self._on_message)
         app.event("app_home_opened")(self._on_home_opened)
         app.action(re.compile(rf"^{blocks.CHOICE}:\d+$"))(ack=self._ack, lazy=[self._on_choice])
@@ -187,6 +190,14 @@ class SlackAdapter(Adapter):
         app.view(blocks.FORM_CALLBACK)(ack=self._check_form, lazy=[self._on_form])
         app.command("/backcheck")(ack=self._ack_command, lazy=[self._on_command])
         app.error(self._on_error)
+
+    async def _counted(self, next_: Callable[[], Awaitable[Any]]) -> Any:
+        """Every verified request Slack sent (the metrics' updates handled; Bolt's own middleware
+        has turned away bad signatures and our own events before this)."""
+        try:
+            return await next_()
+        finally:
+            metrics.update_handled(self.platform)
 
     async def _ack(self, ack: Any) -> None:
         await ack()
@@ -244,7 +255,8 @@ class SlackAdapter(Adapter):
             await self.out.reply(key, turn.messages, client=client, channel=channel)
         except PermanentFailure:
             await self._tell_core("reachability", self.coach.reachable(key, False))
-        if turn.checkin is not None:
+        if turn.checkin is not None or turn.handled_as == "deleted":
+            # After a delete the App Home must not go on showing what was erased.
             await self._publish_home(key, client)
 
     async def _tell_core(self, what: str, call: Awaitable[Any]) -> Any:
@@ -282,6 +294,10 @@ class SlackAdapter(Adapter):
             message = body.get("message") or {}
             ts, choice = str(message.get("ts", "")), str(action.get("value", ""))
             if not (key and channel and ts and choice):
+                return
+            if not channel.startswith("D"):
+                # A press in a channel is said in that channel: never the presser's private talk there.
+                await self._group(body, channel, choice, client)
                 return
             async with self._one_at_a_time(key):
                 if (channel, ts) in self._answered:
@@ -392,9 +408,9 @@ class SlackAdapter(Adapter):
                 log.warning("slack: could not open the check-in form (%s)", type(exc).__name__)
         elif sub in GROUP_SUBS and not in_dm:
             await ack()
-        elif sub in PRIVATE_SUBS or sub in GROUP_SUBS:
+        elif sub in PRIVATE_SUBS or sub in GROUP_SUBS or self._plain_words(command):
             await ack() if in_dm else await ack(text=M.SENT_TO_DM, response_type="ephemeral")
-        else:  # help, or a subcommand nobody knows: the help, to this user only
+        else:  # help, or words nobody knows: the help, to this user only
             await ack(text=M.SLASH_HELP, response_type="ephemeral")
 
     async def _on_command(self, command: dict[str, Any], context: Any) -> None:
@@ -409,7 +425,9 @@ class SlackAdapter(Adapter):
             text = "/" + sub + (" " + args[1] if len(args) > 1 else "")
             if sub in GROUP_SUBS and not channel.startswith("D"):
                 await self._group(command, channel, text, client)
-            elif sub in PRIVATE_SUBS or sub in GROUP_SUBS:
+            elif sub in PRIVATE_SUBS or sub in GROUP_SUBS or self._plain_words(command):
+                if sub not in PRIVATE_SUBS and sub not in GROUP_SUBS:
+                    text = str(command.get("text", "")).strip()  # "remind me at 7": as typed in the DM
                 key = self.key(team, user)
                 async with self._one_at_a_time(key):
                     await self._converse(key, text, client)
@@ -417,6 +435,9 @@ class SlackAdapter(Adapter):
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
+
+    def _plain_words(self, command: dict[str, Any]) -> bool:
+        return Inbound.read(str(command.get("text", ""))).is_plain_words_for_the_coach(self.clock().date())
 
     async def _group(self, payload: dict[str, Any], channel: str, text: str, client: AsyncWebClient) -> None:
         """A team command in a channel (a slash command or the Join button) to the core; its
@@ -426,7 +447,7 @@ class SlackAdapter(Adapter):
         if not (user and team):
             return
         gkey, ukey = self.key(team, channel), self.key(team, user)
-        said = GroupMessage(group=gkey, title=str(payload.get("channel_name") or (payload.get("channel") or {}).get("name") or ""),
+        said = GroupMessage(group=gkey, title=_title(payload),
                             user=ukey, name=await self._name(ukey, client, payload), text=text,
                             private_link=_dm_link(payload, team))
         try:
@@ -460,6 +481,16 @@ class SlackAdapter(Adapter):
 def _sub(command: dict[str, Any]) -> str:
     words = str(command.get("text", "")).strip().split(maxsplit=1)
     return words[0].lower().lstrip("/") if words else "help"
+
+
+#: What Slack sends as the name of a conversation it does not name to apps: no title.
+_NO_TITLE = frozenset({"directmessage", "privategroup"})
+
+
+def _title(payload: dict[str, Any]) -> str:
+    """The channel's name, as a team's title (empty: the title stays as it was)."""
+    name = str(payload.get("channel_name") or (payload.get("channel") or {}).get("name") or "")
+    return "" if name in _NO_TITLE or name.startswith("mpdm-") else name
 
 
 def _dm_link(payload: dict[str, Any], team: str) -> str:

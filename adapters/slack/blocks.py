@@ -11,10 +11,11 @@ form's values. No I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot import forms
+from bot import commands, forms
 from bot import messages as M
 from bot.ports import Outgoing
 
@@ -41,6 +42,17 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """A user's message text as typed: Slack sends ``&``, ``<``, ``>`` escaped."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+#: A command as the core's texts name it ("send /sharepain"), not inside a path, a URL or "4/10".
+_COMMAND_RE = re.compile(r"(?<![\w/.:])/(" + "|".join(sorted(commands.ALL_NAMES, key=len, reverse=True)) + r")\b")
+
+
+def slack_commands(text: str) -> str:
+    """The core's commands as Slack users type them: Slack takes anything that starts with ``/``
+    as a slash command, and ours is one, ``/backcheck``: "send /sharepain" reads "send
+    /backcheck sharepain"."""
+    return _COMMAND_RE.sub(r"/backcheck \1", text) if "/" in text else text
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -79,9 +91,13 @@ def choice_buttons(choices: Sequence[str]) -> list[dict[str, Any]]:
 
 def message(m: Outgoing, *, form_button: bool = False, join_button: bool = False) -> dict[str, Any]:
     """``chat.postMessage``/``chat.update`` arguments for ``m`` (text and blocks). ``form_button``:
-    the check-in question also offers the full form; ``join_button``: a team post offers Join."""
-    blocks = sections(m.text)
-    blocks += choice_buttons(m.choices)
+    the check-in question also offers the full form; ``join_button``: a team post offers Join.
+
+    A team post's choices are the channel's (its one choice is Join): the Join button stands for
+    them. A choice button there would answer the presser's private conversation in the channel."""
+    text = slack_commands(m.text)
+    blocks = sections(text)
+    blocks += choice_buttons(() if join_button else m.choices)
     extra = []
     if form_button:
         extra.append(button(M.FORM_BUTTON, OPEN_FORM, "checkin", primary=True))
@@ -89,7 +105,7 @@ def message(m: Outgoing, *, form_button: bool = False, join_button: bool = False
         extra.append(button(M.JOIN_BUTTON, TEAM_JOIN, "join", primary=True))
     if extra:
         blocks.append({"type": "actions", "block_id": "extra", "elements": extra})
-    return {"text": escape(m.text), "blocks": blocks}
+    return {"text": escape(text), "blocks": blocks}
 
 
 def answered(blocks: Sequence[Mapping[str, Any]], choice: str) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
 from bot import messages as M
+from bot import metrics
 from bot.ports import Outgoing, PermanentFailure, PlatformLimits, TemporaryFailure, UserKey
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ class SlackOut:
             for i, (name, blob) in enumerate(files):
                 await guarded("files.upload_v2", client.files_upload_v2(
                     channel=channel, filename=name, content=blob, title=name,
-                    initial_comment=blocks.escape(m.text) if i == 0 else None))
+                    initial_comment=blocks.escape(blocks.slack_commands(m.text)) if i == 0 else None))
             return ""
         res = await guarded("chat.postMessage", client.chat_postMessage(
             channel=channel, **blocks.message(m, form_button=m.choices == M.CHECKIN_CHOICES, join_button=join_button)))
@@ -166,14 +167,20 @@ class SlackOut:
         while True:
             try:
                 await self.send(key, messages, client=client, channel=channel)
-                return True
             except TemporaryFailure as exc:
                 wait = exc.retry_after
                 if wait is None or waited + wait > REPLY_MAX_WAIT:
                     log.warning("slack: reply to %s not delivered (%s)", key, exc)
+                    metrics.failed("slack", "reply", "temporary" if wait is None else "rate_limited")
                     return False
                 await asyncio.sleep(wait)
                 waited += wait
+            except PermanentFailure:
+                metrics.failed("slack", "reply", "permanent")
+                raise
+            else:
+                metrics.sent("slack", "reply", len(messages))
+                return True
 
 
 def address(key: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from bot import answers
 from bot import messages as M
+from bot.commands import GROUP_ONLY
 from bot.config import Settings
 from bot.conversation import checkins, onboarding, pausing, settings, undo
 from bot.conversation.context import Context
@@ -123,8 +124,9 @@ async def _group_only(ctx: Context, _args: str) -> None:
 HANDLERS: dict[str, Handler] = {
     "start": _start, "help": _help, "checkin": _checkin, "today": _today, "progress": _progress,
     "settings": _settings, "pause": _pause, "resume": _resume, "export": _export, "delete": _delete,
-    "stop": _stop, "join": _group_only, "leave": _group_only, "sharepain": _group_only,
-    "hidepain": _group_only, "digest": _group_only,
+    "stop": _stop,
+    # Every group command (/team too) gets the pointer to the group in a private chat.
+    **dict.fromkeys(GROUP_ONLY, _group_only),
 }
 
 
