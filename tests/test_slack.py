@@ -296,6 +296,15 @@ async def test_oauth_install_of_two_workspaces_each_answered_with_its_own_token(
         second = b.member("Quin", workspace=workspaces[1])
         await b.adapter.send(second.key, [Outgoing("hello")])
         assert fake_slack.in_channel(second.dm)[-1].token == workspaces[1].token
+        # The first workspace uninstalls the app: its stored token goes (Bolt's own listener), and
+        # the second keeps being answered.
+        from tests.fake_slack import event
+
+        gone = workspaces[0]
+        status, _ = await b.deliver(event(gone, {"type": "app_uninstalled"}))
+        assert status == 200
+        assert await b.adapter.installs.token_for(gone.team_id) is None
+        assert await b.adapter.installs.token_for(workspaces[1].team_id) == workspaces[1].token
     finally:
         await b.stop()
 
