@@ -275,3 +275,14 @@ async def slack_store(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     await s.migrate()
     yield s
     await s.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bot(fake_slack, slack_store: Store, clock: Clock):  # type: ignore[no-untyped-def]
+    """The Slack adapter served on loopback for one test (tests/slack_bot.py), on the shared fake.
+    (The Telegram group tests have a ``bot`` of their own.)"""
+    from tests.slack_bot import SlackBot
+
+    b = await SlackBot(fake_slack, slack_store, clock).start()
+    yield b
+    await b.stop()

@@ -5,11 +5,9 @@ the real coach and a real SQLite database. Nothing here talks to slack.com."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from bot import messages as M
 from bot.store.repo import Store
@@ -18,13 +16,6 @@ from tests.fake_slack import FakeSlack
 from tests.slack_bot import SlackBot
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bot(fake_slack: FakeSlack, slack_store: Store, clock: Clock) -> AsyncIterator[SlackBot]:
-    b = await SlackBot(fake_slack, slack_store, clock).start()
-    yield b
-    await b.stop()
 
 
 async def test_url_verification_answers_the_challenge(bot: SlackBot) -> None:

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import inspect, select, text
 
 from adapters.slack.blocks import slack_commands
@@ -23,13 +21,6 @@ from tests.fake_slack import FakeSlack
 from tests.slack_bot import SlackBot
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bot(fake_slack: FakeSlack, slack_store: Store, clock: Clock) -> AsyncIterator[SlackBot]:
-    b = await SlackBot(fake_slack, slack_store, clock).start()
-    yield b
-    await b.stop()
 
 
 async def test_delete_erases_every_row_of_a_slack_user_and_their_app_home(bot: SlackBot) -> None:

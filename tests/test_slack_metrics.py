@@ -4,10 +4,7 @@ that ``/metrics`` serves. Through the real Slack HTTP stack and the fake Slack W
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 
 from bot import metrics
 from bot.store.repo import Store
@@ -32,13 +29,6 @@ def failed(reason: str) -> float:
 
 def handled() -> float:
     return value("backcheck_updates_handled_total", platform="slack")
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bot(fake_slack: FakeSlack, slack_store: Store, clock: Clock) -> AsyncIterator[SlackBot]:
-    b = await SlackBot(fake_slack, slack_store, clock).start()
-    yield b
-    await b.stop()
 
 
 async def test_replies_sent_and_failed_and_requests_handled_are_counted(bot: SlackBot) -> None:

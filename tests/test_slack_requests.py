@@ -5,26 +5,14 @@ requests to ``/slack/events``, the fake Slack Web API, the real coach and databa
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 
 from bot import messages as M
 from bot.exercises import EXERCISES, STRENGTH
-from bot.store.repo import Store
-from tests.conftest import Clock
-from tests.fake_slack import FakeSlack
 from tests.slack_bot import SlackBot
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bot(fake_slack: FakeSlack, slack_store: Store, clock: Clock) -> AsyncIterator[SlackBot]:
-    b = await SlackBot(fake_slack, slack_store, clock).start()
-    yield b
-    await b.stop()
 
 
 async def test_plain_words_in_the_dm_change_settings_and_answer_questions(bot: SlackBot) -> None:

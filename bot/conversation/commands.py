@@ -89,14 +89,7 @@ async def _pause(ctx: Context, args: str) -> None:
 
 
 async def _resume(ctx: Context, _args: str) -> None:
-    u = ctx.user
-    if u.paused_until is None and u.status == "active":
-        ctx.turn.say(M.NOT_PAUSED)
-        return
-    undo.remember(ctx, "paused_until", "status")
-    await pausing.pause_until(ctx, None)
-    u.status = "active"
-    ctx.turn.say(M.RESUMED)
+    ctx.turn.say(M.RESUMED if await pausing.resume(ctx) else M.NOT_PAUSED)
 
 
 async def _export(ctx: Context, _args: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.conversation import undo
 from bot.conversation.context import Context
 from bot.store import pauses
 
@@ -20,3 +21,14 @@ async def pause_until(ctx: Context, until: date | None) -> None:
         return
     u.paused_until = until
     await pauses.record_pause(ctx.session, ctx.uid, ctx.today, until)
+
+
+async def resume(ctx: Context) -> bool:
+    """Check-ins back on (undoable): False, and nothing changed, when they were not off."""
+    u = ctx.user
+    if u.paused_until is None and u.status == "active":
+        return False
+    undo.remember(ctx, "paused_until", "status")
+    await pause_until(ctx, None)
+    u.status = "active"
+    return True

@@ -156,14 +156,10 @@ async def _pause(ctx: Context, intent: Intent) -> None:
 
 
 async def _resume(ctx: Context, _intent: Intent) -> None:
-    u = ctx.user
-    if u.paused_until is None and u.status == "active":
+    if await pausing.resume(ctx):
+        ctx.turn.say(M.DONE_RESUME.format(day="tomorrow", time=ctx.user.checkin_time))
+    else:
         ctx.turn.say(M.NOT_PAUSED)
-        return
-    undo.remember(ctx, "paused_until", "status")
-    await pausing.pause_until(ctx, None)
-    u.status = "active"
-    ctx.turn.say(M.DONE_RESUME.format(day="tomorrow", time=u.checkin_time))
 
 
 async def _undo(ctx: Context, _intent: Intent) -> None:

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot import messages as M
 from bot.domain import DAYS
 from bot.ports import GroupPoster, Outgoing, PermanentFailure, platform_of
+from bot.store import claims
 from bot.store.repo import Store
 from bot.store.tables import CheckInRow, GroupMember, RunningGroup, TeamDailyPost, User
 
@@ -126,25 +126,9 @@ async def _one_team(store: Store, poster: GroupPoster, g: RunningGroup, now: dat
 
 
 async def _claim(store: Store, group_id: int, day: date, now: datetime) -> bool:
-    try:
-        async with store.session() as s:
-            s.add(TeamDailyPost(group_id=group_id, local_date=day, claimed_at=now))
-            await s.flush()
-        return True
-    except IntegrityError:
-        pass
-    # Taken before: take it over only if that attempt failed or its owner died, and only one
-    # taker wins (the conditional update matches for one of several racing replicas).
-    async with store.session() as s:
-        res = await s.execute(
-            update(TeamDailyPost)
-            .where(col(TeamDailyPost.group_id) == group_id, col(TeamDailyPost.local_date) == day,
-                   col(TeamDailyPost.attempts) < MAX_ATTEMPTS,
-                   or_(col(TeamDailyPost.status) == "failed",
-                       and_(col(TeamDailyPost.status) == "claimed", col(TeamDailyPost.claimed_at) < now - CLAIM_LEASE)))
-            .values(status="claimed", claimed_at=now, attempts=col(TeamDailyPost.attempts) + 1)
-        )
-        return bool(getattr(res, "rowcount", 0))
+    # A claim whose owner died (no post, no failure recorded) is taken over after CLAIM_LEASE.
+    return await claims.claim(store, TeamDailyPost, {"group_id": group_id, "local_date": day}, now,
+                              max_attempts=MAX_ATTEMPTS, lease=CLAIM_LEASE)
 
 
 async def _post(store: Store, poster: GroupPoster, g: RunningGroup, day: date, now: datetime, checked: int,

@@ -19,15 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot import messages as M
 from bot.domain import DAYS
 from bot.ports import GroupPoster, Outgoing, PermanentFailure, Sender, platform_of
-from bot.store import pauses, repo
+from bot.store import claims, pauses, repo
 from bot.store.repo import Store
 from bot.store.tables import ActivityRow, CheckInRow, GroupDigest, GroupMember, RunningGroup
 from bot.teams import streaks
@@ -272,23 +271,8 @@ async def send_due_digests(store: Store, senders: Sender | Iterable[Sender], now
 
 
 async def _claim(store: Store, group_id: int, week_start: date, now: datetime) -> bool:
-    try:
-        async with store.session() as s:
-            s.add(GroupDigest(group_id=group_id, week_start=week_start, claimed_at=now))
-            await s.flush()
-        return True
-    except IntegrityError:
-        pass
-    # Someone claimed it before: take it over only if that attempt failed, and only one taker wins
-    # (the conditional update matches for exactly one of several racing replicas).
-    async with store.session() as s:
-        res = await s.execute(
-            update(GroupDigest)
-            .where(col(GroupDigest.group_id) == group_id, col(GroupDigest.week_start) == week_start,
-                   col(GroupDigest.status) == "failed", col(GroupDigest.attempts) < MAX_ATTEMPTS)
-            .values(status="claimed", claimed_at=now, attempts=col(GroupDigest.attempts) + 1)
-        )
-        return bool(getattr(res, "rowcount", 0))
+    return await claims.claim(store, GroupDigest, {"group_id": group_id, "week_start": week_start}, now,
+                              max_attempts=MAX_ATTEMPTS)
 
 
 async def _finish(store: Store, group_id: int, week_start: date, status: str, now: datetime,
