@@ -252,6 +252,8 @@ class TelegramAdapter(Adapter):
         self.settings = settings
         self.clock = clock or (lambda: datetime.now(UTC))
         self.webhook_url = settings.telegram_webhook_url
+        #: Update ids count per bot: the token's bot id keeps another bot's ids apart.
+        self._bot_id = (settings.telegram_token or "").partition(":")[0]
         self.secret = webhook_secret(settings)
         self.send_retries = send_retries
         self.retry_backoff = retry_backoff
@@ -531,12 +533,15 @@ class TelegramAdapter(Adapter):
         msg, user = update.message, update.effective_user
         if msg is None or user is None:
             return
+        # A webhook retry may reach another replica, whose memory of update ids is not this one's:
+        # the core claims the update id in the answer's own transaction (once across replicas).
+        event_id = f"{self._bot_id}:{update.update_id}" if self.webhook_url else None
         async with self._chat(msg.chat_id):
-            await self._converse(self.key(user.id), msg.text or msg.caption or "")
+            await self._converse(self.key(user.id), msg.text or msg.caption or "", event_id)
 
-    async def _converse(self, key: str, text: str) -> None:
+    async def _converse(self, key: str, text: str, event_id: str | None = None) -> None:
         try:
-            turn = await self.coach.handle(key, text, self.clock())
+            turn = await self.coach.handle(key, text, self.clock(), event_id=event_id)
         except Exception as exc:
             log.error("telegram: handling a message from %s failed\n%s", key, traceback_without_message(exc))
             await self._deliver(key, [Outgoing(M.SORRY)])

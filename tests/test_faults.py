@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from sqlalchemy import func, select
@@ -145,3 +146,45 @@ def test_sigkill_in_the_middle_of_replies_leaves_no_half_written_checkin(tmp_pat
             await store.close()
 
     asyncio.run(check())
+
+
+async def test_a_webhook_retry_that_reaches_the_other_replica_is_not_handled_again(
+        fake_telegram: FakeTelegram, telegram_store: Store, clock: Clock) -> None:
+    # Two replicas behind one URL: Telegram's retry may land on the one that did not see the
+    # update. Each replica's memory of update ids is its own; the database's claim is shared.
+    socks, urls = [], []
+    for _ in range(2):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        socks.append(sock)
+        urls.append(f"http://127.0.0.1:{sock.getsockname()[1]}/telegram/webhook")
+    first = TgBot(fake_telegram, telegram_store, clock, telegram_webhook_url=urls[0])
+    second = TgBot(fake_telegram, telegram_store, clock, token=first.token, telegram_webhook_url=urls[1])
+    servers = [uvicorn.Server(uvicorn.Config(create_app(telegram_store, b.adapter.routes()), log_level="warning",
+                                             lifespan="off")) for b in (first, second)]
+    serving = [asyncio.create_task(srv.serve(sockets=[sock])) for srv, sock in zip(servers, socks, strict=True)]
+    try:
+        for b in (first, second):
+            await b.adapter.start()
+        uid = new_user_id()
+        update = {"update_id": 4242, **first.fb.message(uid, "/start", push=False)}
+        async with httpx.AsyncClient() as http:
+            for b, url in ((first, urls[0]), (second, urls[1])):
+                r = await http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": b.adapter.secret})
+                assert r.status_code == 200
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 15
+        while first.adapter.updates_handled + second.adapter.updates_handled < 2:
+            assert loop.time() < end
+            await asyncio.sleep(0.01)
+        user = await first.coach.export(f"telegram:{uid}", clock())
+        assert user is not None
+        assert [m["text"] for m in user["messages_received"]] == ["/start"]
+        assert len([s for s in first.fb.sent if s.chat_id == uid and s.method == "sendMessage"]) == 2  # one answer
+    finally:
+        for b in (first, second):
+            await b.adapter.stop()
+        for srv in servers:
+            srv.should_exit = True
+        for task in serving:
+            await task

@@ -450,7 +450,7 @@ async def test_handler_error_apologises_without_logging_the_text(make_bot: Any, 
     b = await make_bot()
     uid = new_user_id()
 
-    async def broken(key: str, text: str, now: datetime) -> Any:
+    async def broken(key: str, text: str, now: datetime, **_kw: Any) -> Any:
         raise RuntimeError(f"could not handle {text!r}")
 
     b.adapter.coach.handle = broken  # type: ignore[method-assign]
