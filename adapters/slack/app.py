@@ -11,6 +11,10 @@ messages out (adapters/slack/sender.py). Translation only: no SQL, no dialogue, 
 - Buttons, the modal and the slash command have 3 seconds: Bolt's ack answers at once and the
   work runs in Bolt's lazy listener, tracked here so :meth:`SlackAdapter.stop` waits for it.
 - Messages with a subtype (edits, bot messages, our own posts) or a ``bot_id`` are never answered.
+- App Home: published on every ``app_home_opened``, and after a check-in (or a Home button) for
+  users who have opened the tab (remembered here): computed by the core in the answer's own
+  transaction. Users who never opened it get no views.publish per check-in: nobody would see it,
+  and their first open publishes it anyway.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.app.async_app import AsyncApp
@@ -43,13 +47,16 @@ from bot import messages as M
 from bot.config import Settings
 from bot.conversation import Coach, GroupMessage
 from bot.forms import read_checkin_form
-from bot.ports import CheckinForm, Outgoing, PermanentFailure, TemporaryFailure, Turn
+from bot.ports import CheckinForm, Home, Outgoing, PermanentFailure, TemporaryFailure, Turn
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 #: Largest request accepted (Slack's payloads are a few kB).
 MAX_BODY = 1 << 20
+#: Users remembered as having opened the App Home tab (the oldest forgotten first): forgetting one
+#: costs only a Home that is refreshed when they next open it rather than after a check-in.
+HOME_VIEWERS = 100_000
 #: ``/backcheck SUB``: what goes to a channel's team, and what is the user's own.
 GROUP_SUBS = frozenset({*commands.GROUP_ONLY, "team"})
 PRIVATE_SUBS = frozenset({"checkin", "today", "progress", "settings", "pause", "resume", "export", "delete",
@@ -105,6 +112,8 @@ class SlackAdapter(Adapter):
         #: Questions answered by a press, so a double tap is not a second answer.
         self._answered: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._names: dict[str, str] = {}
+        #: Who has opened the App Home tab (in this process): only their Home is refreshed after a check-in.
+        self._home_viewers: OrderedDict[str, None] = OrderedDict()
         #: Requests handled to the end (events answered, lazy work done): for tests and benchmarks.
         self.handled = 0
         self._install_listeners()
@@ -227,9 +236,14 @@ class SlackAdapter(Adapter):
             self.handled += 1
 
     async def _converse(self, key: str, text: str, client: AsyncWebClient, channel: str | None = None,
-                        *, event_id: str | None = None) -> None:
+                        *, event_id: str | None = None, home_after: bool = False) -> None:
+        """``home_after``: refresh the App Home after any message (a Home button), not only after
+        a check-in; either way only for a user who has opened the tab."""
+        home: Literal["checkin", "always"] | None = None
+        if key in self._home_viewers:
+            home = "always" if home_after else "checkin"
         try:
-            turn = await self.coach.handle(key, text, self.clock(), event_id=event_id)
+            turn = await self.coach.handle(key, text, self.clock(), event_id=event_id, home=home)
         except Exception as exc:
             log.error("slack: handling a message from %s failed\n%s", key, traceback_without_message(exc))
             turn = Turn([Outgoing(M.SORRY)])
@@ -240,8 +254,8 @@ class SlackAdapter(Adapter):
             await self.out.reply(key, turn.messages, client=client, channel=channel)
         except PermanentFailure:
             await self._tell_core("reachability", self.coach.reachable(key, False))
-        if turn.checkin is not None:
-            await self._publish_home(key, client)
+        if turn.home is not None:
+            await self._publish(key, client, turn.home)
 
     async def _tell_core(self, what: str, call: Awaitable[Any]) -> Any:
         try:
@@ -256,15 +270,30 @@ class SlackAdapter(Adapter):
         try:
             client = self._client(context)
             if event.get("tab", "home") == "home" and event.get("user"):
-                await self._publish_home(self.key(body.get("team_id"), event["user"]), client)
+                key = self.key(body.get("team_id"), event["user"])
+                self._viewing_home(key)
+                await self._publish_home(key, client)
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
+    def _viewing_home(self, key: str) -> None:
+        self._home_viewers[key] = None
+        self._home_viewers.move_to_end(key)
+        while len(self._home_viewers) > HOME_VIEWERS:
+            self._home_viewers.popitem(last=False)
+
     async def _publish_home(self, key: str, client: AsyncWebClient) -> None:
         try:
             home = await self.coach.home(key, self.clock())
+        except Exception as exc:
+            log.warning("slack: App Home for %s not read (%s)", key, type(exc).__name__)
+            return
+        await self._publish(key, client, home)
+
+    async def _publish(self, key: str, client: AsyncWebClient, home: Home) -> None:
+        try:
             await guarded("views.publish", client.views_publish(user_id=address(key)[1], view=blocks.home_view(home)))
         except Exception as exc:
             log.warning("slack: App Home for %s not published (%s)", key, type(exc).__name__)
@@ -304,9 +333,9 @@ class SlackAdapter(Adapter):
             client = self._client(context)
             key = self._presser(body)
             if key:
+                self._viewing_home(key)  # the button is on the Home tab
                 async with self._one_at_a_time(key):
-                    await self._converse(key, str(action.get("value", "")), client)
-                await self._publish_home(key, client)
+                    await self._converse(key, str(action.get("value", "")), client, home_after=True)
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
@@ -317,6 +346,9 @@ class SlackAdapter(Adapter):
         await ack()
         try:
             client = self._client(context)
+            key = self._presser(body)
+            if key and (body.get("view") or {}).get("type") == "home":  # pressed on the Home tab
+                self._viewing_home(key)
             channel = (body.get("channel") or {}).get("id") or ""
             await guarded("views.open", client.views_open(trigger_id=body["trigger_id"],
                                                           view=blocks.checkin_modal(channel)))
@@ -361,9 +393,10 @@ class SlackAdapter(Adapter):
             if not isinstance(form, CheckinForm) or key is None:
                 return
             channel = str(view.get("private_metadata") or "") or None
+            home: Literal["checkin"] | None = "checkin" if key in self._home_viewers else None
             async with self._one_at_a_time(key):
                 try:
-                    turn = await self.coach.handle_form(key, form, self.clock())
+                    turn = await self.coach.handle_form(key, form, self.clock(), home=home)
                 except Exception as exc:
                     log.error("slack: a check-in form from %s failed\n%s", key, traceback_without_message(exc))
                     turn = Turn([Outgoing(M.SORRY)])

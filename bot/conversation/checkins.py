@@ -72,6 +72,7 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None, *, announce
     ctx.set_model(new_state)
     u.last_checkin_on = max(day, seen) if seen is not None else day
     await repo.save_recommendation(s, ctx.uid, day, reco, ctx.now)
+    ctx.recommended = (day, reco)
     turn.checkin = {"date": day.isoformat(), **merged.to_dict()}
     # One message: what was understood, notes about it, then the session and its reason.
     lead = [_understood_line(ci, existing is not None)] if announce else []
