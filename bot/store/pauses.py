@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.store.tables import UserPause
+
+# Built once: statement construction costs more than running it (the App Home reads it per check-in).
+_PAUSES_BETWEEN = (select(col(UserPause.start), col(UserPause.until))
+                   .where(col(UserPause.user_id) == bindparam("uid"), col(UserPause.start) <= bindparam("end"),
+                          col(UserPause.until) > bindparam("start"))
+                   .order_by(col(UserPause.start)))
 
 
 async def record_pause(s: AsyncSession, user_id: int, start: date, until: date) -> None:
@@ -30,10 +36,8 @@ async def end_pauses(s: AsyncSession, user_id: int, today: date) -> None:
 
 async def pauses_between(s: AsyncSession, user_id: int, start: date, end: date) -> list[tuple[date, date]]:
     """(start, until) of the pauses that overlap ``start``..``end``."""
-    q = (select(col(UserPause.start), col(UserPause.until))
-         .where(col(UserPause.user_id) == user_id, col(UserPause.start) <= end, col(UserPause.until) > start)
-         .order_by(col(UserPause.start)))
-    return [(a, b) for a, b in (await s.execute(q)).all()]
+    rows = await s.execute(_PAUSES_BETWEEN, {"uid": user_id, "start": start, "end": end})
+    return [(a, b) for a, b in rows.all()]
 
 
 async def all_pauses(s: AsyncSession, user_id: int) -> list[tuple[date, date]]:

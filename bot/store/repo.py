@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Table, bindparam, delete, func, insert, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
 from bot import metrics
@@ -46,6 +47,29 @@ _INSERT_ACTIVITY = insert(ACTIVITIES)
 _INSERT_INBOUND = insert(InboundMessage.__table__)  # type: ignore[attr-defined]
 _SELECT_CHECKIN = select(CheckInRow).where(CheckInRow.user_id == bindparam("uid"),
                                            CheckInRow.local_date == bindparam("day"))
+_DELETE_ACTIVITIES = delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
+_UPDATE_CHECKIN = update(CHECKINS).where(CHECKINS.c.id == bindparam("cid"))  # SET: the other parameters
+_SELECT_ACTIVITIES = (
+    select(ActivityRow)
+    .where(ActivityRow.checkin_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+    .order_by(ActivityRow.checkin_id, ActivityRow.position)  # type: ignore[arg-type]
+)
+_CHECKINS_BETWEEN = (
+    select(CheckInRow)
+    .where(CheckInRow.user_id == bindparam("uid"), CheckInRow.local_date >= bindparam("start"),
+           CheckInRow.local_date <= bindparam("end"))
+    .order_by(CheckInRow.local_date)  # type: ignore[arg-type]
+)
+_RECOS_BETWEEN = select(RecommendationRow).where(
+    RecommendationRow.user_id == bindparam("uid"), RecommendationRow.local_date >= bindparam("start"),
+    RecommendationRow.local_date <= bindparam("end"),
+)
+_LATEST_RECO = (
+    select(RecommendationRow)
+    .where(RecommendationRow.user_id == bindparam("uid"))
+    .order_by(RecommendationRow.local_date.desc())  # type: ignore[attr-defined]
+    .limit(1)
+)
 _SENT: Table = SentMessage.__table__  # type: ignore[attr-defined]
 _MARK_ANSWERED = (
     update(_SENT)
@@ -142,13 +166,8 @@ async def get_checkin(s: AsyncSession, user_id: int, local_date: date) -> CheckI
 async def activities_of(s: AsyncSession, checkin_ids: list[int]) -> dict[int, list[ActivityRow]]:
     if not checkin_ids:
         return {}
-    q = (
-        select(ActivityRow)
-        .where(ActivityRow.checkin_id.in_(checkin_ids))  # type: ignore[attr-defined]
-        .order_by(ActivityRow.checkin_id, ActivityRow.position)  # type: ignore[arg-type]
-    )
     out: dict[int, list[ActivityRow]] = {i: [] for i in checkin_ids}
-    for a in (await s.execute(q)).scalars():
+    for a in (await s.execute(_SELECT_ACTIVITIES, {"ids": checkin_ids})).scalars():
         out[a.checkin_id].append(a)
     return out
 
@@ -200,10 +219,12 @@ async def save_checkin(
     else:
         assert existing.id is not None
         checkin_id = existing.id
-        await s.execute(delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == checkin_id))
-        await s.execute(update(CHECKINS).where(CHECKINS.c.id == checkin_id).values(**fields))
-        for k, v in fields.items():  # keep the caller's object in step with the row
-            setattr(existing, k, v)
+        await s.execute(_DELETE_ACTIVITIES, {"cid": checkin_id})
+        await s.execute(_UPDATE_CHECKIN, {"cid": checkin_id, **fields})
+        for k, v in fields.items():
+            # The caller's object in step with the row, as loaded (not as a change for the ORM to
+            # write a second time at commit).
+            set_committed_value(existing, k, v)
     if checkin.activities:
         await s.execute(_INSERT_ACTIVITY, [
             {"checkin_id": checkin_id, "position": i, "kind": a.kind, "minutes": a.minutes, "km": a.km,
@@ -217,12 +238,7 @@ async def save_checkin(
 async def checkins_between(
     s: AsyncSession, user_id: int, start: date, end: date
 ) -> list[tuple[CheckInRow, list[ActivityRow]]]:
-    q = (
-        select(CheckInRow)
-        .where(CheckInRow.user_id == user_id, CheckInRow.local_date >= start, CheckInRow.local_date <= end)
-        .order_by(CheckInRow.local_date)  # type: ignore[arg-type]
-    )
-    rows = list((await s.execute(q)).scalars())
+    rows = list((await s.execute(_CHECKINS_BETWEEN, {"uid": user_id, "start": start, "end": end})).scalars())
     acts = await activities_of(s, [r.id for r in rows if r.id is not None])
     return [(r, acts.get(r.id or 0, [])) for r in rows]
 
@@ -274,21 +290,12 @@ async def latest_activity_before(s: AsyncSession, user_id: int, day: date) -> Ac
 
 
 async def recommendations_between(s: AsyncSession, user_id: int, start: date, end: date) -> dict[date, dict[str, Any]]:
-    q = select(RecommendationRow).where(
-        RecommendationRow.user_id == user_id, RecommendationRow.local_date >= start,
-        RecommendationRow.local_date <= end,
-    )
-    return {r.local_date: json.loads(r.payload) for r in (await s.execute(q)).scalars()}
+    rows = (await s.execute(_RECOS_BETWEEN, {"uid": user_id, "start": start, "end": end})).scalars()
+    return {r.local_date: json.loads(r.payload) for r in rows}
 
 
 async def latest_recommendation(s: AsyncSession, user_id: int) -> tuple[date, dict[str, Any]] | None:
-    q = (
-        select(RecommendationRow)
-        .where(RecommendationRow.user_id == user_id)
-        .order_by(RecommendationRow.local_date.desc())  # type: ignore[attr-defined]
-        .limit(1)
-    )
-    row = (await s.execute(q)).scalar_one_or_none()
+    row = (await s.execute(_LATEST_RECO, {"uid": user_id})).scalar_one_or_none()
     return (row.local_date, json.loads(row.payload)) if row else None
 
 
