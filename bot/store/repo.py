@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, text, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, text, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
 from bot import metrics
@@ -47,6 +47,9 @@ _INSERT_ACTIVITY = insert(ACTIVITIES)
 _INSERT_INBOUND = insert(InboundMessage.__table__)  # type: ignore[attr-defined]
 _SELECT_CHECKIN = select(CheckInRow).where(CheckInRow.user_id == bindparam("uid"),
                                            CheckInRow.local_date == bindparam("day"))
+_DAY_CHECKIN = core_select(CHECKINS).where(CHECKINS.c.user_id == bindparam("uid"), CHECKINS.c.local_date == bindparam("day"))
+_ACTIVITIES_OF_ONE = (core_select(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
+                      .order_by(ACTIVITIES.c.position))
 _DELETE_ACTIVITIES = delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
 _UPDATE_CHECKIN = update(CHECKINS).where(CHECKINS.c.id == bindparam("cid"))  # SET: the other parameters
 _SELECT_ACTIVITIES = (
@@ -172,7 +175,17 @@ async def activities_of(s: AsyncSession, checkin_ids: list[int]) -> dict[int, li
     return out
 
 
-def checkin_from_rows(row: CheckInRow, acts: list[ActivityRow]) -> CheckIn:
+async def day_checkin(s: AsyncSession, user_id: int, local_date: date) -> tuple[int, CheckIn] | None:
+    """The check-in of (user, local date) as the model reads it, and its id. Core rows, no ORM
+    objects: a day's second message (a correction, a pain answer) reads it on the hot path."""
+    row = (await s.execute(_DAY_CHECKIN, {"uid": user_id, "day": local_date})).first()
+    if row is None:
+        return None
+    acts = (await s.execute(_ACTIVITIES_OF_ONE, {"cid": row.id})).all()
+    return int(row.id), checkin_from_rows(row, acts)
+
+
+def checkin_from_rows(row: CheckInRow | Row[Any], acts: Sequence[ActivityRow | Row[Any]]) -> CheckIn:
     return CheckIn(
         pain=row.pain,
         rested=row.rested,
@@ -185,7 +198,7 @@ def checkin_from_rows(row: CheckInRow, acts: list[ActivityRow]) -> CheckIn:
     )
 
 
-def activity_from_row(a: ActivityRow) -> Activity:
+def activity_from_row(a: ActivityRow | Row[Any]) -> Activity:
     return Activity(
         kind=a.kind,  # type: ignore[arg-type]
         minutes=a.minutes,
@@ -200,9 +213,10 @@ def activity_from_row(a: ActivityRow) -> Activity:
 
 async def save_checkin(
     s: AsyncSession, user_id: int, local_date: date, checkin: CheckIn, now: datetime,
-    existing: CheckInRow | None = None,
+    existing: int | None = None,
 ) -> int:
-    """Insert or replace the check-in for (user, local date): one per user and date. Returns its id.
+    """Insert or replace the check-in for (user, local date): one per user and date; ``existing``:
+    the id of the day's check-in, if there is one. Returns its id.
 
     Core statements on the tables, not ORM objects: this is the hot path of every reply, and the
     unit of work costs more than the SQL here.
@@ -217,14 +231,9 @@ async def save_checkin(
                                                  "created_at": now, **fields})
         checkin_id = int(res.scalar_one())
     else:
-        assert existing.id is not None
-        checkin_id = existing.id
+        checkin_id = existing
         await s.execute(_DELETE_ACTIVITIES, {"cid": checkin_id})
         await s.execute(_UPDATE_CHECKIN, {"cid": checkin_id, **fields})
-        for k, v in fields.items():
-            # The caller's object in step with the row, as loaded (not as a change for the ORM to
-            # write a second time at commit).
-            set_committed_value(existing, k, v)
     if checkin.activities:
         await s.execute(_INSERT_ACTIVITY, [
             {"checkin_id": checkin_id, "position": i, "kind": a.kind, "minutes": a.minutes, "km": a.km,
