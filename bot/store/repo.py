@@ -52,27 +52,24 @@ _ACTIVITIES_OF_ONE = (core_select(ACTIVITIES).where(ACTIVITIES.c.checkin_id == b
                       .order_by(ACTIVITIES.c.position))
 _DELETE_ACTIVITIES = delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
 _UPDATE_CHECKIN = update(CHECKINS).where(CHECKINS.c.id == bindparam("cid"))  # SET: the other parameters
-_SELECT_ACTIVITIES = (
-    select(ActivityRow)
-    .where(ActivityRow.checkin_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
-    .order_by(ActivityRow.checkin_id, ActivityRow.position)  # type: ignore[arg-type]
-)
+RECOS: Table = RecommendationRow.__table__  # type: ignore[attr-defined]
+# Reads as Core rows (attribute access by column name, as the ORM's objects): reading ORM objects
+# costs several times the SQL, and once an ORM object is read the rest of the transaction runs
+# through the ORM's Session too (bot/store/inline.py).
+_SELECT_ACTIVITIES = (core_select(ACTIVITIES).where(ACTIVITIES.c.checkin_id.in_(bindparam("ids", expanding=True)))
+                      .order_by(ACTIVITIES.c.checkin_id, ACTIVITIES.c.position))
 _CHECKINS_BETWEEN = (
-    select(CheckInRow)
-    .where(CheckInRow.user_id == bindparam("uid"), CheckInRow.local_date >= bindparam("start"),
-           CheckInRow.local_date <= bindparam("end"))
-    .order_by(CheckInRow.local_date)  # type: ignore[arg-type]
+    core_select(CHECKINS)
+    .where(CHECKINS.c.user_id == bindparam("uid"), CHECKINS.c.local_date >= bindparam("start"),
+           CHECKINS.c.local_date <= bindparam("end"))
+    .order_by(CHECKINS.c.local_date)
 )
-_RECOS_BETWEEN = select(RecommendationRow).where(
-    RecommendationRow.user_id == bindparam("uid"), RecommendationRow.local_date >= bindparam("start"),
-    RecommendationRow.local_date <= bindparam("end"),
-)
-_LATEST_RECO = (
-    select(RecommendationRow)
-    .where(RecommendationRow.user_id == bindparam("uid"))
-    .order_by(RecommendationRow.local_date.desc())  # type: ignore[attr-defined]
-    .limit(1)
-)
+_RECOS_BETWEEN = core_select(RECOS.c.local_date, RECOS.c.payload).where(
+    RECOS.c.user_id == bindparam("uid"), RECOS.c.local_date >= bindparam("start"), RECOS.c.local_date <= bindparam("end"))
+_LATEST_RECO = (core_select(RECOS.c.local_date, RECOS.c.payload).where(RECOS.c.user_id == bindparam("uid"))
+                .order_by(RECOS.c.local_date.desc()).limit(1))
+#: A check-in's row and its activities' rows, as read.
+CheckinRows = list[tuple[Row[Any], list[Row[Any]]]]
 _SENT: Table = SentMessage.__table__  # type: ignore[attr-defined]
 _MARK_ANSWERED = (
     update(_SENT)
@@ -166,11 +163,11 @@ async def get_checkin(s: AsyncSession, user_id: int, local_date: date) -> CheckI
     return (await s.execute(_SELECT_CHECKIN, {"uid": user_id, "day": local_date})).scalar_one_or_none()
 
 
-async def activities_of(s: AsyncSession, checkin_ids: list[int]) -> dict[int, list[ActivityRow]]:
+async def activities_of(s: AsyncSession, checkin_ids: list[int]) -> dict[int, list[Row[Any]]]:
     if not checkin_ids:
         return {}
-    out: dict[int, list[ActivityRow]] = {i: [] for i in checkin_ids}
-    for a in (await s.execute(_SELECT_ACTIVITIES, {"ids": checkin_ids})).scalars():
+    out: dict[int, list[Row[Any]]] = {i: [] for i in checkin_ids}
+    for a in (await s.execute(_SELECT_ACTIVITIES, {"ids": checkin_ids})).all():
         out[a.checkin_id].append(a)
     return out
 
@@ -244,12 +241,10 @@ async def save_checkin(
     return checkin_id
 
 
-async def checkins_between(
-    s: AsyncSession, user_id: int, start: date, end: date
-) -> list[tuple[CheckInRow, list[ActivityRow]]]:
-    rows = list((await s.execute(_CHECKINS_BETWEEN, {"uid": user_id, "start": start, "end": end})).scalars())
-    acts = await activities_of(s, [r.id for r in rows if r.id is not None])
-    return [(r, acts.get(r.id or 0, [])) for r in rows]
+async def checkins_between(s: AsyncSession, user_id: int, start: date, end: date) -> CheckinRows:
+    rows = (await s.execute(_CHECKINS_BETWEEN, {"uid": user_id, "start": start, "end": end})).all()
+    acts = await activities_of(s, [r.id for r in rows])
+    return [(r, acts.get(r.id, [])) for r in rows]
 
 
 # --- recommendations ---------------------------------------------------------------------
@@ -299,12 +294,12 @@ async def latest_activity_before(s: AsyncSession, user_id: int, day: date) -> Ac
 
 
 async def recommendations_between(s: AsyncSession, user_id: int, start: date, end: date) -> dict[date, dict[str, Any]]:
-    rows = (await s.execute(_RECOS_BETWEEN, {"uid": user_id, "start": start, "end": end})).scalars()
+    rows = (await s.execute(_RECOS_BETWEEN, {"uid": user_id, "start": start, "end": end})).all()
     return {r.local_date: json.loads(r.payload) for r in rows}
 
 
 async def latest_recommendation(s: AsyncSession, user_id: int) -> tuple[date, dict[str, Any]] | None:
-    row = (await s.execute(_LATEST_RECO, {"uid": user_id})).scalar_one_or_none()
+    row = (await s.execute(_LATEST_RECO, {"uid": user_id})).first()
     return (row.local_date, json.loads(row.payload)) if row else None
 
 
