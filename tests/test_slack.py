@@ -219,6 +219,31 @@ async def test_the_home_tab_is_refreshed_after_a_checkin_once_it_has_been_opened
     assert lee.user not in bot.fake.homes
 
 
+async def test_a_home_button_or_the_form_opened_from_the_home_refreshes_it(bot: SlackBot) -> None:
+    from tests.fake_slack import home_action
+
+    mo = bot.member("Mo")
+    await mo.onboard()
+    view = await mo.opens_home()
+    pause = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"] if e["value"] == "pause 7")
+    bot.fake.homes.pop(mo.user)
+    status, _ = await bot.deliver(home_action(mo.w, mo.user, view, pause), form=True)
+    assert status == 200 and "Check-ins paused until" in json_text(bot.fake.homes[mo.user])
+    # The full check-in form, opened from the Home and submitted: the Home shows the check-in.
+    form = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "open_form")
+    status, _ = await bot.deliver(home_action(mo.w, mo.user, view, form), form=True)
+    assert status == 200
+    status, _ = await mo.submits({"back_pain": "2", "leg_pain": None, "activity": "walk", "minutes": "25",
+                                  "pain_during": None})
+    assert status == 200 and "1 session, 25 min (1 check-in)" in json_text(bot.fake.homes[mo.user])
+    # Pressed on a Home this process never saw opened (it restarted since): it is open now.
+    nia = bot.member("Nia")
+    await nia.onboard()
+    status, _ = await bot.deliver(home_action(nia.w, nia.user, view, form), form=True)
+    await nia.submits({"back_pain": "1", "leg_pain": None, "activity": "rest", "minutes": None, "pain_during": None})
+    assert "Check-in streak: 1 day" in json_text(bot.fake.homes[nia.user])
+
+
 def json_text(view: dict[str, Any]) -> str:
     import json
 
