@@ -328,3 +328,15 @@ async def test_a_turn_can_carry_the_home_screen_as_the_message_left_it(coach: Co
     assert turn.home.paused_until is not None
     # Not asked for: not read.
     assert (await coach.handle(ann.key, "pain 2", clock())).home is None
+
+
+async def test_a_later_pain_score_the_same_day_keeps_the_sessions_and_a_new_session_adds_to_them(people) -> None:  # type: ignore[no-untyped-def]
+    bo = people("bo")
+    await bo.onboard()
+    await bo.says("pain 3, ran 20 min easy")
+    await bo.says("back 5 now")
+    [ci] = await bo.checkins()
+    assert ci["pain"] == 5 and [(a["kind"], a["minutes"]) for a in ci["activities"]] == [("run", 20)]
+    await bo.says("walked 15 min too")
+    [ci] = await bo.checkins()
+    assert ci["pain"] == 5 and [(a["kind"], a["minutes"]) for a in ci["activities"]] == [("run", 20), ("walk", 15)]

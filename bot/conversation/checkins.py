@@ -62,7 +62,8 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None, *, announce
     # Most replies are the day's first: the user row says so, which saves a query.
     existing = None if seen is not None and seen < day else await repo.day_checkin(s, ctx.uid, day)
     merged = ci if existing is None else merge_checkins(existing[1], ci)
-    await repo.save_checkin(s, ctx.uid, day, merged, ctx.now, existing[0] if existing is not None else None)
+    await repo.save_checkin(s, ctx.uid, day, merged, ctx.now, existing[0] if existing is not None else None,
+                            same_activities=existing is not None and merged.activities == existing[1].activities)
     if answering:  # a scheduled question was open: it is answered now
         await repo.mark_prompt_answered(s, ctx.uid, day, ctx.now)
     new_state, reco = step(ctx.model(day), ctx.profile(), merged, day)

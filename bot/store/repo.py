@@ -210,10 +210,11 @@ def activity_from_row(a: ActivityRow | Row[Any]) -> Activity:
 
 async def save_checkin(
     s: AsyncSession, user_id: int, local_date: date, checkin: CheckIn, now: datetime,
-    existing: int | None = None,
+    existing: int | None = None, *, same_activities: bool = False,
 ) -> int:
     """Insert or replace the check-in for (user, local date): one per user and date; ``existing``:
-    the id of the day's check-in, if there is one. Returns its id.
+    the id of the day's check-in, if there is one; ``same_activities``: its activities are those of
+    ``checkin`` already (a pain answer), so they are left as they are. Returns its id.
 
     Core statements on the tables, not ORM objects: this is the hot path of every reply, and the
     unit of work costs more than the SQL here.
@@ -229,8 +230,10 @@ async def save_checkin(
         checkin_id = int(res.scalar_one())
     else:
         checkin_id = existing
-        await s.execute(_DELETE_ACTIVITIES, {"cid": checkin_id})
         await s.execute(_UPDATE_CHECKIN, {"cid": checkin_id, **fields})
+        if same_activities:
+            return checkin_id
+        await s.execute(_DELETE_ACTIVITIES, {"cid": checkin_id})
     if checkin.activities:
         await s.execute(_INSERT_ACTIVITY, [
             {"checkin_id": checkin_id, "position": i, "kind": a.kind, "minutes": a.minutes, "km": a.km,
