@@ -18,10 +18,14 @@ setting for work that must not be lost), so the clock covers the whole of it:
   in the answer's own transaction. Users who never opened it get no views.publish per check-in;
 - echo: Bolt's signature check and one chat.postMessage with the same text.
 
+Both apps call ``gc.freeze()`` once built, as ``backcheck run`` does once started.
+
 Runs are interleaved (echo, backcheck, backcheck with the Home, the core alone) so drift in the
-machine's load hits all alike; the median of ``--repeat`` is printed. "The core alone" is the same
-messages straight into Coach.handle in this process: the share of backcheck's CPU per event that
-is the core's. Then one more, untimed pass per app under cProfile says where the CPU goes, by
+machine's load hits all alike; the median of ``--repeat`` is printed, with the load average (the
+rates move with other work on the machine; CPU per event moves less). Coach.handle's own CPU is
+also counted inside the backcheck app's process (exact on SQLite, whose transactions run inline
+without yielding); "the core alone" is the same messages straight into Coach.handle in this
+process. Then one more, untimed pass per app under cProfile says where the CPU goes, by
 package (shares measured under the profiler, scaled to the timed CPU per event); with
 ``BENCH_PSTATS=DIR`` in the environment each app's whole profile is saved there too.
 """
