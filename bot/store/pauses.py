@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.store.tables import UserPause
 
-# Built once: statement construction costs more than running it (the App Home reads it per check-in).
-_PAUSES_BETWEEN = (select(col(UserPause.start), col(UserPause.until))
-                   .where(col(UserPause.user_id) == bindparam("uid"), col(UserPause.start) <= bindparam("end"),
-                          col(UserPause.until) > bindparam("start"))
-                   .order_by(col(UserPause.start)))
+_PAUSES: Table = UserPause.__table__  # type: ignore[attr-defined]
+# Built once, on the table (Core rows, no ORM session): the App Home reads it after each check-in.
+_PAUSES_BETWEEN = (select(_PAUSES.c.start, _PAUSES.c.until)
+                   .where(_PAUSES.c.user_id == bindparam("uid"), _PAUSES.c.start <= bindparam("end"),
+                          _PAUSES.c.until > bindparam("start"))
+                   .order_by(_PAUSES.c.start))
 
 
 async def record_pause(s: AsyncSession, user_id: int, start: date, until: date) -> None:
