@@ -7,6 +7,7 @@ core in bot/ stays free of any platform import.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -207,6 +208,10 @@ async def _run(settings: Settings) -> None:
         # One pass now (catch-up after downtime), then one every minute.
         sched = Scheduler(store, {a.platform: a for a in adapters}, settings)
         sched.start()
+        # What start-up built (modules, SQLAlchemy's and Bolt's objects) lives as long as the
+        # process: kept out of the collector's sight, a full collection scans only what requests
+        # made instead of ~120k objects each time (tens of ms; bench/slack.py).
+        gc.freeze()
         if console is not None:
             chat = asyncio.create_task(console.start())
             done, _ = await asyncio.wait({serve, chat}, return_when=asyncio.FIRST_COMPLETED)

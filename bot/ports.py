@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
 from bot.domain import Recommendation
@@ -80,6 +81,31 @@ class Outgoing:
     recommendation: Recommendation | None = None
 
 
+# --- a home screen (Slack's App Home), computed by bot/conversation/home.py ----------------------
+
+
+@dataclass(frozen=True)
+class WeekPain:
+    #: Monday of the week, and its average morning pain (None: no scores that week).
+    start: date
+    pain: float | None
+
+
+@dataclass(frozen=True)
+class Home:
+    onboarded: bool
+    #: Today's suggestion as the chat words it ("" before onboarding).
+    today: str = ""
+    sessions: int = 0
+    minutes: int = 0
+    checkins: int = 0
+    #: Oldest first; the last is this week.
+    trend: tuple[WeekPain, ...] = ()
+    streak: int = 0
+    settings: str = ""
+    paused_until: date | None = None
+
+
 @dataclass
 class Turn:
     """What handling one inbound message produced."""
@@ -90,6 +116,9 @@ class Turn:
     #: How the message was taken (``checkin``, ``command:help``, ``answer:timezone``...), for
     #: tests, the stored inbound row and metrics.
     handled_as: str = ""
+    #: The home screen as this message left it, when the caller asked for it (``Coach.handle``'s
+    #: ``home``): read in the message's own transaction, from what the turn already holds.
+    home: Home | None = None
 
     def say(self, text: str, choices: tuple[str, ...] = (), **kw: Any) -> None:
         self.messages.append(Outgoing(text, choices, **kw))

@@ -469,6 +469,15 @@ def block_action(w: Workspace, user: str, posted: Posted, action: dict[str, Any]
     return {"payload": json.dumps(payload)}
 
 
+def home_action(w: Workspace, user: str, view: dict[str, Any], action: dict[str, Any]) -> dict[str, str]:
+    """A button pressed on the App Home tab (``view``: the Home as published)."""
+    payload = {"type": "block_actions", "api_app_id": w.app_id, "trigger_id": "trig-" + uuid.uuid4().hex[:8],
+               "team": {"id": w.team_id}, "user": {"id": user, "team_id": w.team_id, "name": user.lower()},
+               "container": {"type": "view", "view_id": "VHOME"}, "view": {**view, "id": "VHOME"},
+               "actions": [{**action, "block_id": "home", "action_ts": f"{time.time():.6f}", "type": "button"}]}
+    return {"payload": json.dumps(payload)}
+
+
 def view_submission(w: Workspace, user: str, values: dict[str, str | None], channel: str = "") -> dict[str, str]:
     state: dict[str, Any] = {}
     for name, v in values.items():

@@ -17,7 +17,16 @@ from bot.store import repo
 from bot.store.repo import Store
 from bot.web import create_app
 from tests.conftest import Clock
-from tests.fake_slack import FakeSlack, Posted, Workspace, block_action, dm_event, slash, view_submission
+from tests.fake_slack import (
+    FakeSlack,
+    Posted,
+    Workspace,
+    block_action,
+    dm_event,
+    event,
+    slash,
+    view_submission,
+)
 from tests.test_telegram import _eventually
 
 SECRET = "test-signing-secret"
@@ -118,6 +127,13 @@ class Member:
         status, body = await self.bot.deliver(view_submission(self.w, self.user, values, self.dm), form=True)
         self.last = self.bot.fake.in_channel(self.dm)[before:]
         return status, body
+
+    async def opens_home(self) -> dict[str, Any]:
+        """The App Home tab opened; returns the view published for it."""
+        status, _ = await self.bot.deliver(event(self.w, {"type": "app_home_opened", "user": self.user,
+                                                          "tab": "home", "channel": self.dm}))
+        assert status == 200, status
+        return self.bot.fake.homes[self.user]
 
     @property
     def question(self) -> Posted:

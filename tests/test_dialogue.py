@@ -10,6 +10,7 @@ from bot import messages as M
 from bot import teams as groups
 from bot.conversation import Coach
 from bot.store import repo, users
+from tests.conftest import Clock
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -310,3 +311,32 @@ async def test_on_a_day_without_check_in_a_reply_counts_for_the_open_one(people,
     await tia.says("pain 3, ran 20 min easy")
     [ci] = await tia.checkins()
     assert ci["date"] == asked.isoformat()
+
+
+async def test_a_turn_can_carry_the_home_screen_as_the_message_left_it(coach: Coach, people, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    # Read in the message's own transaction, it is the home screen a separate read gives.
+    ann = people("ann")
+    await ann.onboard()
+    turn = await coach.handle(ann.key, "pain 3, walked 20 min", clock(), home="checkin")
+    assert turn.home is not None and turn.home == await coach.home(ann.key, clock())
+    assert turn.home.sessions == 1 and turn.home.minutes == 20 and turn.home.trend[-1].pain == 3
+    assert turn.home.today
+    # "checkin": only when the message recorded one; "always": after any message.
+    assert (await coach.handle(ann.key, "/help", clock(), home="checkin")).home is None
+    turn = await coach.handle(ann.key, "/pause 3", clock(), home="always")
+    assert turn.home is not None and turn.home == await coach.home(ann.key, clock())
+    assert turn.home.paused_until is not None
+    # Not asked for: not read.
+    assert (await coach.handle(ann.key, "pain 2", clock())).home is None
+
+
+async def test_a_later_pain_score_the_same_day_keeps_the_sessions_and_a_new_session_adds_to_them(people) -> None:  # type: ignore[no-untyped-def]
+    bo = people("bo")
+    await bo.onboard()
+    await bo.says("pain 3, ran 20 min easy")
+    await bo.says("back 5 now")
+    [ci] = await bo.checkins()
+    assert ci["pain"] == 5 and [(a["kind"], a["minutes"]) for a in ci["activities"]] == [("run", 20)]
+    await bo.says("walked 15 min too")
+    [ci] = await bo.checkins()
+    assert ci["pain"] == 5 and [(a["kind"], a["minutes"]) for a in ci["activities"]] == [("run", 20), ("walk", 15)]

@@ -38,8 +38,6 @@ async def test_onboarding_and_a_checkin_in_the_dm(bot: SlackBot) -> None:
     assert u.onboarded and u.checkin_time == "07:30"
     await alice.says("pain 3, ran 20 min easy")
     assert "Got it" in alice.reply
-    # App Home is published after the check-in.
-    assert alice.user in bot.fake.homes
     # Every call used the workspace's own token.
     assert {p.token for p in bot.fake.in_channel(alice.dm)} == {alice.w.token}
 
@@ -196,6 +194,46 @@ async def test_app_home_opened_publishes_the_home_tab(bot: SlackBot) -> None:
     assert "Today" in text and "This week" in text and "1 session, 20 min (1 check-in)" in text
     assert "Check-in streak: 1 day" in text and "4/10" in text
     assert any(e["action_id"] == "open_form" for b in view["blocks"] if b["type"] == "actions" for e in b["elements"])
+
+
+async def test_the_home_tab_is_refreshed_after_a_checkin_once_it_has_been_opened(bot: SlackBot) -> None:
+    lee = bot.member("Lee")
+    await lee.onboard()
+    await lee.says("pain 3, walked 20 min")
+    # Never opened: nothing published per check-in (nobody would see it; opening it publishes it).
+    assert lee.user not in bot.fake.homes
+    assert "1 session, 20 min (1 check-in)" in json_text(await lee.opens_home())
+    await lee.says("also ran 10 min easy")
+    assert "2 sessions, 30 min (1 check-in)" in json_text(bot.fake.homes[lee.user])
+    # A message that records no check-in leaves the Home as it was.
+    bot.fake.homes.pop(lee.user)
+    await lee.says("/help")
+    assert lee.user not in bot.fake.homes
+
+
+async def test_a_home_button_or_the_form_opened_from_the_home_refreshes_it(bot: SlackBot) -> None:
+    from tests.fake_slack import home_action
+
+    mo = bot.member("Mo")
+    await mo.onboard()
+    view = await mo.opens_home()
+    pause = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"] if e["value"] == "pause 7")
+    bot.fake.homes.pop(mo.user)
+    status, _ = await bot.deliver(home_action(mo.w, mo.user, view, pause), form=True)
+    assert status == 200 and "Check-ins paused until" in json_text(bot.fake.homes[mo.user])
+    # The full check-in form, opened from the Home and submitted: the Home shows the check-in.
+    form = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "open_form")
+    status, _ = await bot.deliver(home_action(mo.w, mo.user, view, form), form=True)
+    assert status == 200
+    status, _ = await mo.submits({"back_pain": "2", "leg_pain": None, "activity": "walk", "minutes": "25",
+                                  "pain_during": None})
+    assert status == 200 and "1 session, 25 min (1 check-in)" in json_text(bot.fake.homes[mo.user])
+    # Pressed on a Home this process never saw opened (it restarted since): it is open now.
+    nia = bot.member("Nia")
+    await nia.onboard()
+    status, _ = await bot.deliver(home_action(nia.w, nia.user, view, form), form=True)
+    await nia.submits({"back_pain": "1", "leg_pain": None, "activity": "rest", "minutes": None, "pain_during": None})
+    assert "Check-in streak: 1 day" in json_text(bot.fake.homes[nia.user])
 
 
 def json_text(view: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ async def test_delete_erases_every_row_of_a_slack_user_and_their_app_home(bot: S
     ivy = bot.member("Ivy")
     channel = "C" + uuid.uuid4().hex[:9].upper()
     await ivy.onboard()
+    await ivy.opens_home()  # a Home is refreshed after check-ins once its tab was opened
     await ivy.says("pain 4, walked 20 min")
     assert "4/10" in json.dumps(bot.fake.homes[ivy.user])
     await ivy.slash("join", channel=channel, channel_name="runners")

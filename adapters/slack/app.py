@@ -11,6 +11,10 @@ messages out (adapters/slack/sender.py). Translation only: no SQL, no dialogue, 
 - Buttons, the modal and the slash command have 3 seconds: Bolt's ack answers at once and the
   work runs in Bolt's lazy listener, tracked here so :meth:`SlackAdapter.stop` waits for it.
 - Messages with a subtype (edits, bot messages, our own posts) or a ``bot_id`` are never answered.
+- App Home: published on every ``app_home_opened``, and after a check-in (or a Home button) for
+  users who have opened the tab (remembered here): computed by the core in the answer's own
+  transaction. Users who never opened it get no views.publish per check-in: nobody would see it,
+  and their first open publishes it anyway.
 """
 
 from __future__ import annotations
@@ -22,20 +26,18 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.app.async_app import AsyncApp
-from slack_bolt.lazy_listener.async_internals import to_runnable_function
-from slack_bolt.lazy_listener.asyncio_runner import AsyncioLazyListenerRunner
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from adapters.base import Adapter, traceback_without_message
-from adapters.slack import blocks
+from adapters.slack import blocks, payloads
+from adapters.slack.lazy import TrackedLazyRunner
 from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installs
 from adapters.slack.sender import LIMITS, SlackOut, address, guarded
 from bot import commands, metrics
@@ -44,33 +46,21 @@ from bot.config import Settings
 from bot.conversation import Coach, GroupMessage
 from bot.forms import read_checkin_form
 from bot.inbound import Inbound
-from bot.ports import CheckinForm, Outgoing, PermanentFailure, TemporaryFailure, Turn
+from bot.ports import CheckinForm, Home, Outgoing, PermanentFailure, TemporaryFailure, Turn
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 #: Largest request accepted (Slack's payloads are a few kB).
 MAX_BODY = 1 << 20
+#: Users remembered as having opened the App Home tab (the oldest forgotten first): forgetting one
+#: costs only a Home that is refreshed when they next open it rather than after a check-in.
+HOME_VIEWERS = 100_000
 #: ``/backcheck SUB``: what goes to a channel's team, and what is the user's own (bot/commands.py:
 #: help aside, every command is a subcommand). Other words go to the DM conversation as if typed
 #: there when the core reads them as a request or a check-in; else the help.
 GROUP_SUBS = frozenset(commands.GROUP_ONLY)
 PRIVATE_SUBS = frozenset({*commands.PRIVATE, *commands.ADMIN} - {"help"})
-
-
-class _TrackedLazyRunner(AsyncioLazyListenerRunner):
-    """Bolt's lazy runner starts a task and forgets it (the event loop may even collect it);
-    this one keeps each task until it ends, so stop() and tests can wait for the work."""
-
-    def __init__(self, logger: logging.Logger) -> None:
-        super().__init__(logger)
-        self.tasks: set[asyncio.Task[None]] = set()
-
-    def start(self, function: Callable[..., Awaitable[None]], request: AsyncBoltRequest) -> None:
-        task = asyncio.ensure_future(to_runnable_function(internal_func=function, logger=self.logger,
-                                                          request=request))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
 
 
 class SlackAdapter(Adapter):
@@ -103,7 +93,7 @@ class SlackAdapter(Adapter):
             # with it: Bolt's own listeners delete the install from our database.
             self.app.enable_token_revocation_listeners()
         runner = self.app.listener_runner
-        self._lazy = _TrackedLazyRunner(runner.logger)
+        self._lazy = TrackedLazyRunner(runner.logger)
         runner.lazy_listener_runner = self._lazy
         self.handler = AsyncSlackRequestHandler(self.app)
         self._socket: Any = None
@@ -111,6 +101,8 @@ class SlackAdapter(Adapter):
         #: Questions answered by a press, so a double tap is not a second answer.
         self._answered: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._names: dict[str, str] = {}
+        #: Who has opened the App Home tab (in this process): only their Home is refreshed after a check-in.
+        self._home_viewers: OrderedDict[str, None] = OrderedDict()
         #: Requests handled to the end (events answered, lazy work done): for tests and benchmarks.
         self.handled = 0
         self._install_listeners()
@@ -242,9 +234,14 @@ class SlackAdapter(Adapter):
             self.handled += 1
 
     async def _converse(self, key: str, text: str, client: AsyncWebClient, channel: str | None = None,
-                        *, event_id: str | None = None) -> None:
+                        *, event_id: str | None = None, home_after: bool = False) -> None:
+        """``home_after``: refresh the App Home after any message (a Home button), not only after
+        a check-in; either way only for a user who has opened the tab."""
+        home: Literal["checkin", "always"] | None = None
+        if key in self._home_viewers:
+            home = "always" if home_after else "checkin"
         try:
-            turn = await self.coach.handle(key, text, self.clock(), event_id=event_id)
+            turn = await self.coach.handle(key, text, self.clock(), event_id=event_id, home=home)
         except Exception as exc:
             log.error("slack: handling a message from %s failed\n%s", key, traceback_without_message(exc))
             turn = Turn([Outgoing(M.SORRY)])
@@ -255,8 +252,11 @@ class SlackAdapter(Adapter):
             await self.out.reply(key, turn.messages, client=client, channel=channel)
         except PermanentFailure:
             await self._tell_core("reachability", self.coach.reachable(key, False))
-        if turn.checkin is not None or turn.handled_as == "deleted":
-            # After a delete the App Home must not go on showing what was erased.
+        if turn.home is not None:
+            await self._publish(key, client, turn.home)
+        elif turn.handled_as == "deleted":
+            # After a delete the App Home must not go on showing what was erased (rare: always,
+            # also for a Home this process never saw opened).
             await self._publish_home(key, client)
 
     async def _tell_core(self, what: str, call: Awaitable[Any]) -> Any:
@@ -272,15 +272,30 @@ class SlackAdapter(Adapter):
         try:
             client = self._client(context)
             if event.get("tab", "home") == "home" and event.get("user"):
-                await self._publish_home(self.key(body.get("team_id"), event["user"]), client)
+                key = self.key(body.get("team_id"), event["user"])
+                self._viewing_home(key)
+                await self._publish_home(key, client)
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
             self.handled += 1
 
+    def _viewing_home(self, key: str) -> None:
+        self._home_viewers[key] = None
+        self._home_viewers.move_to_end(key)
+        while len(self._home_viewers) > HOME_VIEWERS:
+            self._home_viewers.popitem(last=False)
+
     async def _publish_home(self, key: str, client: AsyncWebClient) -> None:
         try:
             home = await self.coach.home(key, self.clock())
+        except Exception as exc:
+            log.warning("slack: App Home for %s not read (%s)", key, type(exc).__name__)
+            return
+        await self._publish(key, client, home)
+
+    async def _publish(self, key: str, client: AsyncWebClient, home: Home) -> None:
+        try:
             await guarded("views.publish", client.views_publish(user_id=address(key)[1], view=blocks.home_view(home)))
         except Exception as exc:
             log.warning("slack: App Home for %s not published (%s)", key, type(exc).__name__)
@@ -324,9 +339,9 @@ class SlackAdapter(Adapter):
             client = self._client(context)
             key = self._presser(body)
             if key:
+                self._viewing_home(key)  # the button is on the Home tab
                 async with self._one_at_a_time(key):
-                    await self._converse(key, str(action.get("value", "")), client)
-                await self._publish_home(key, client)
+                    await self._converse(key, str(action.get("value", "")), client, home_after=True)
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
@@ -337,6 +352,9 @@ class SlackAdapter(Adapter):
         await ack()
         try:
             client = self._client(context)
+            key = self._presser(body)
+            if key and (body.get("view") or {}).get("type") == "home":  # pressed on the Home tab
+                self._viewing_home(key)
             channel = (body.get("channel") or {}).get("id") or ""
             await guarded("views.open", client.views_open(trigger_id=body["trigger_id"],
                                                           view=blocks.checkin_modal(channel)))
@@ -381,9 +399,10 @@ class SlackAdapter(Adapter):
             if not isinstance(form, CheckinForm) or key is None:
                 return
             channel = str(view.get("private_metadata") or "") or None
+            home: Literal["checkin"] | None = "checkin" if key in self._home_viewers else None
             async with self._one_at_a_time(key):
                 try:
-                    turn = await self.coach.handle_form(key, form, self.clock())
+                    turn = await self.coach.handle_form(key, form, self.clock(), home=home)
                 except Exception as exc:
                     log.error("slack: a check-in form from %s failed\n%s", key, traceback_without_message(exc))
                     turn = Turn([Outgoing(M.SORRY)])
@@ -396,7 +415,7 @@ class SlackAdapter(Adapter):
     # --- /backcheck ----------------------------------------------------------------------------
 
     async def _ack_command(self, ack: Any, command: dict[str, Any], context: Any) -> None:
-        sub = _sub(command)
+        sub = payloads.sub(command)
         in_dm = str(command.get("channel_id", "")).startswith("D")
         if sub == "checkin":
             await ack()
@@ -416,7 +435,7 @@ class SlackAdapter(Adapter):
     async def _on_command(self, command: dict[str, Any], context: Any) -> None:
         try:
             client = self._client(context)
-            sub = _sub(command)
+            sub = payloads.sub(command)
             team, user = command.get("team_id"), command.get("user_id")
             channel = str(command.get("channel_id", ""))
             if not (team and user) or sub == "checkin":
@@ -447,9 +466,9 @@ class SlackAdapter(Adapter):
         if not (user and team):
             return
         gkey, ukey = self.key(team, channel), self.key(team, user)
-        said = GroupMessage(group=gkey, title=_title(payload),
+        said = GroupMessage(group=gkey, title=payloads.title(payload),
                             user=ukey, name=await self._name(ukey, client, payload), text=text,
-                            private_link=_dm_link(payload, team))
+                            private_link=payloads.dm_link(payload, team))
         try:
             turn = await self.coach.handle_group(said, self.clock())
         except Exception as exc:
@@ -476,23 +495,3 @@ class SlackAdapter(Adapter):
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.error("slack: unhandled error\n%s", traceback_without_message(error))
-
-
-def _sub(command: dict[str, Any]) -> str:
-    words = str(command.get("text", "")).strip().split(maxsplit=1)
-    return words[0].lower().lstrip("/") if words else "help"
-
-
-#: What Slack sends as the name of a conversation it does not name to apps: no title.
-_NO_TITLE = frozenset({"directmessage", "privategroup"})
-
-
-def _title(payload: dict[str, Any]) -> str:
-    """The channel's name, as a team's title (empty: the title stays as it was)."""
-    name = str(payload.get("channel_name") or (payload.get("channel") or {}).get("name") or "")
-    return "" if name in _NO_TITLE or name.startswith("mpdm-") else name
-
-
-def _dm_link(payload: dict[str, Any], team: str) -> str:
-    app_id = payload.get("api_app_id")
-    return f"https://slack.com/app_redirect?app={app_id}&team={team}" if app_id else ""

@@ -60,18 +60,17 @@ async def record(ctx: Context, ci: CheckIn, day: date | None = None, *, announce
     day = day or checkin_date(ctx)
     seen = u.last_checkin_on
     # Most replies are the day's first: the user row says so, which saves a query.
-    existing = None if seen is not None and seen < day else await repo.get_checkin(s, ctx.uid, day)
-    merged = ci
-    if existing is not None:
-        acts = (await repo.activities_of(s, [existing.id or 0]))[existing.id or 0]
-        merged = merge_checkins(repo.checkin_from_rows(existing, acts), ci)
-    await repo.save_checkin(s, ctx.uid, day, merged, ctx.now, existing)
+    existing = None if seen is not None and seen < day else await repo.day_checkin(s, ctx.uid, day)
+    merged = ci if existing is None else merge_checkins(existing[1], ci)
+    await repo.save_checkin(s, ctx.uid, day, merged, ctx.now, existing[0] if existing is not None else None,
+                            same_activities=existing is not None and merged.activities == existing[1].activities)
     if answering:  # a scheduled question was open: it is answered now
         await repo.mark_prompt_answered(s, ctx.uid, day, ctx.now)
     new_state, reco = step(ctx.model(day), ctx.profile(), merged, day)
     ctx.set_model(new_state)
     u.last_checkin_on = max(day, seen) if seen is not None else day
     await repo.save_recommendation(s, ctx.uid, day, reco, ctx.now)
+    ctx.recommended = (day, reco)
     turn.checkin = {"date": day.isoformat(), **merged.to_dict()}
     # One message: what was understood, notes about it, then the session and its reason.
     lead = [_understood_line(ci, existing is not None)] if announce else []
@@ -179,8 +178,7 @@ async def pain_answer(ctx: Context) -> bool:
 async def _update_pain(ctx: Context, pain: float) -> None:
     day = ctx.user.conv_on or ctx.today
     ctx.ask(None)
-    existing = await repo.get_checkin(ctx.session, ctx.uid, day)
-    if existing is None:
+    if await repo.day_checkin(ctx.session, ctx.uid, day) is None:
         await record(ctx, CheckIn(pain=pain, text=str(number(pain))), day, announce=False)
         return
     ctx.turn.say(M.PAIN_UPDATED.format(pain=number(pain)))

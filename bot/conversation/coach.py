@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,12 +24,11 @@ from bot.conversation import checkins, commands, groups, onboarding, requests, s
 from bot.conversation import home as home_screen
 from bot.conversation.context import Context, local_date, model_of, profile_of
 from bot.conversation.groups import GroupMessage
-from bot.conversation.home import Home
 from bot.conversation.state import ONBOARDING, REOPENS_FROM, SETTING_STATES, State
 from bot.forms import typed_form
 from bot.inbound import Inbound
 from bot.model import profile_changed, tolerance_summary
-from bot.ports import CheckinForm, Outgoing, Turn, platform_of
+from bot.ports import CheckinForm, Home, Outgoing, Turn, platform_of
 from bot.store import repo, users
 from bot.store.repo import Store
 from bot.store.users import UserRecord
@@ -38,6 +37,8 @@ from bot.teams import membership as G
 log = logging.getLogger(__name__)
 
 StateHandler = Callable[[Context], Awaitable[bool]]
+#: When a turn also carries the home screen (``Turn.home``): after a check-in, or after any message.
+HomeWanted = Literal["checkin", "always"] | None
 
 #: Who takes a message (that is not a command) in each state; True: taken, False: read it as a
 #: check-in. No entry (no state, or CHECKIN: a check-in question is open): a check-in.
@@ -69,25 +70,31 @@ class Coach:
 
     # --- a private chat -----------------------------------------------------------------------
 
-    async def handle(self, key: str, text: str, now: datetime, *, event_id: str | None = None) -> Turn:
+    async def handle(self, key: str, text: str, now: datetime, *, event_id: str | None = None,
+                     home: HomeWanted = None) -> Turn:
         """Answer one message (typed, or a button's choice). Never loses the text: what is not
         stored as a check-in is kept as an inbound message.
 
         ``event_id``: the platform's id of the delivery (Slack's ``event_id``). A delivery seen
         before is not answered again (``handled_as == "duplicate"``, no messages): the id is
         claimed in the same transaction as the answer, so a crash before it commits leaves the
-        platform's retry to be answered."""
+        platform's retry to be answered.
+
+        ``home``: also return the home screen as the message left it (``Turn.home``), after a
+        check-in (``"checkin"``) or after any message (``"always"``). It is read in the message's
+        own transaction from the row, model and suggestion the turn already holds: a second
+        transaction would read them all again."""
         t0 = metrics.clock()
         msg, at = Inbound.read(text), _utc(now)
         try:
             if msg.command is not None and msg.command.name in ADMIN_COMMANDS:
                 return await commands.admin(self.store, self.settings, key, msg.command, at)
-            return await self.store.run(lambda s: self._handle(s, key, msg, at, event_id))
+            return await self.store.run(lambda s: self._handle(s, key, msg, at, event_id, home))
         finally:
             metrics.HANDLER.observe(metrics.clock() - t0)
 
     async def _handle(self, s: AsyncSession, key: str, msg: Inbound, now: datetime,
-                      event_id: str | None = None) -> Turn:
+                      event_id: str | None = None, home: HomeWanted = None) -> Turn:
         if event_id is not None and not await repo.claim_event(s, platform_of(key), event_id, now):
             return Turn(handled_as="duplicate")
         u = await users.load(s, key)
@@ -106,23 +113,25 @@ class Coach:
             ctx = Context(s, u, msg, now, self.settings)
             await _dispatch(ctx)
         if not ctx.deleted:
+            await _with_home(ctx, home)
             ctx.finish()
             await users.save(s, u, before)
         return ctx.turn
 
-    async def handle_form(self, key: str, form: CheckinForm, now: datetime) -> Turn:
+    async def handle_form(self, key: str, form: CheckinForm, now: datetime, *, home: HomeWanted = None) -> Turn:
         """A full check-in from a platform's form: recorded as the typed reply it equals
         (:func:`bot.forms.typed_form`), whatever question is open. Someone not yet set up is
-        greeted as their first message would be."""
+        greeted as their first message would be. ``home``: as for :meth:`handle`."""
         msg, at = Inbound.read(typed_form(form)), _utc(now)
 
         async def work(s: AsyncSession) -> Turn:
             u = await users.load(s, key)
             if u is None or not u.onboarded:
-                return await self._handle(s, key, msg, at)
+                return await self._handle(s, key, msg, at, home=home)
             before = u.snapshot()
             ctx = Context(s, u, msg, at, self.settings)
             await checkins.default(ctx)
+            await _with_home(ctx, home)
             ctx.finish()
             await users.save(s, u, before)
             return ctx.turn
@@ -258,6 +267,12 @@ class Coach:
             return None if u is None or u.id is None else await repo.count_user_rows(s, u.id, u.key)
 
         return await self.store.run(work)
+
+
+async def _with_home(ctx: Context, home: HomeWanted) -> None:
+    if home == "always" or (home == "checkin" and ctx.turn.checkin is not None):
+        await ctx.session.flush()  # rows added as objects (a pause) are read back by the home screen
+        ctx.turn.home = await home_screen.home(ctx)
 
 
 async def _dispatch(ctx: Context) -> None:

@@ -13,7 +13,7 @@ from bot import messages as M
 from bot import model_state
 from bot.config import Settings
 from bot.conversation.state import State, state_of
-from bot.domain import DAYS, Profile
+from bot.domain import DAYS, Profile, Recommendation
 from bot.inbound import Inbound
 from bot.model import ToleranceState, initial_state
 from bot.ports import Turn
@@ -62,6 +62,8 @@ class Context:
     turn: Turn = field(default_factory=Turn)
     #: The user erased everything: there is no row left to write.
     deleted: bool = False
+    #: The suggestion this message stored, and its date (the home screen needs no query for it).
+    recommended: tuple[date, Recommendation] | None = None
     _model: ToleranceState | None = None
     _model_changed: bool = False
 

@@ -1,47 +1,30 @@
 """What a home screen shows (Slack's App Home): today's suggestion, this week's sessions, the
-four-week pain trend, the check-in streak and the settings. Computed here, drawn by the adapter."""
+four-week pain trend, the check-in streak and the settings (:class:`bot.ports.Home`). Computed
+here, drawn by the adapter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot import messages as M
 from bot.conversation.commands import reco_from_dict
 from bot.conversation.context import Context
 from bot.model import recommend
+from bot.ports import Home, WeekPain
 from bot.store import repo
 from bot.teams.digest import STREAK_LOOKBACK, streak_of
-
-
-@dataclass(frozen=True)
-class WeekPain:
-    #: Monday of the week, and its average morning pain (None: no scores that week).
-    start: date
-    pain: float | None
-
-
-@dataclass(frozen=True)
-class Home:
-    onboarded: bool
-    #: Today's suggestion as the chat words it ("" before onboarding).
-    today: str = ""
-    sessions: int = 0
-    minutes: int = 0
-    checkins: int = 0
-    #: Oldest first; the last is this week.
-    trend: tuple[WeekPain, ...] = ()
-    streak: int = 0
-    settings: str = ""
-    paused_until: date | None = None
 
 
 async def home(ctx: Context) -> Home:
     u, today = ctx.user, ctx.today
     if not u.onboarded:
         return Home(onboarded=False)
-    latest = await repo.latest_recommendation(ctx.session, ctx.uid)
-    reco = reco_from_dict(latest[1]) if latest and latest[0] == today else recommend(ctx.model(today), ctx.profile(), today)
+    if ctx.recommended is not None and ctx.recommended[0] == today:  # stored by this very message
+        reco = ctx.recommended[1]
+    else:
+        latest = await repo.latest_recommendation(ctx.session, ctx.uid)
+        reco = (reco_from_dict(latest[1]) if latest and latest[0] == today
+                else recommend(ctx.model(today), ctx.profile(), today))
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=3)
     rows = await repo.checkins_between(ctx.session, ctx.uid, min(first, today - STREAK_LOOKBACK), today)

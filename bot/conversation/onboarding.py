@@ -80,6 +80,6 @@ async def _next(ctx: Context, done: State) -> None:
     ctx.turn.say(M.ONBOARDED.format(checkin_time=u.checkin_time, timezone=u.timezone,
                                     days=M.days_words(u.days.split(","))) + (M.TEAM_SCHEDULE_KEPT if from_team else ""))
     today = ctx.today
-    if await repo.get_checkin(ctx.session, ctx.uid, today) is None:
+    if await repo.day_checkin(ctx.session, ctx.uid, today) is None:
         reco = recommend(ctx.model(today), ctx.profile(), today)
         ctx.turn.messages.append(checkins.reco_message(ctx, reco, today))

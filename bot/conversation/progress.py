@@ -14,7 +14,6 @@ from bot.conversation.context import Context
 from bot.domain import CROSS_TRAINING_KINDS
 from bot.model import tolerance_summary
 from bot.store import repo
-from bot.store.tables import ActivityRow, CheckInRow
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ async def progress(ctx: Context) -> None:
     ctx.turn.say(text, image=image)
 
 
-def progress_text(rows: list[tuple[CheckInRow, list[ActivityRow]]], start: date, summary: dict[str, Any]) -> str:
+def progress_text(rows: repo.CheckinRows, start: date, summary: dict[str, Any]) -> str:
     """The last DAYS_SHOWN (from ``start``) as four weekly lines; ``rows`` are its check-ins."""
     if not rows:
         return M.NO_HISTORY

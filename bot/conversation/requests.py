@@ -220,10 +220,9 @@ async def _why(ctx: Context, intent: Intent) -> None:
 async def _evidence(ctx: Context, day: date) -> str:
     """What the suggestion of ``day`` was based on: that check-in, the usual pain, the tolerance."""
     parts: list[str] = []
-    row = await repo.get_checkin(ctx.session, ctx.uid, day)
-    if row is not None and row.id is not None:
-        acts = (await repo.activities_of(ctx.session, [row.id]))[row.id]
-        what = said(repo.checkin_from_rows(row, acts))
+    found = await repo.day_checkin(ctx.session, ctx.uid, day)
+    if found is not None:
+        what = said(found[1])
         if what:
             parts.append(f"your check-in ({what})")
     summary = tolerance_summary(ctx.model())
@@ -247,12 +246,11 @@ async def _correction(ctx: Context, intent: Intent) -> None:
     a correction into the day's check-in)."""
     new, old = cast(tuple[float, float | None], intent.value)
     day = ctx.user.last_checkin_on
-    row = await repo.get_checkin(ctx.session, ctx.uid, day) if day is not None else None
-    if day is None or row is None or row.id is None:
+    found = await repo.day_checkin(ctx.session, ctx.uid, day) if day is not None else None
+    if day is None or found is None:
         ctx.turn.say(M.NOTHING_TO_CORRECT)
         return
-    acts = (await repo.activities_of(ctx.session, [row.id]))[row.id]
-    last = repo.checkin_from_rows(row, acts)
+    last = found[1]
     fix: CheckIn | None = None
     lead = ""
     if last.pain is not None and new <= 10 and (old is None or abs(last.pain - old) < 0.01):

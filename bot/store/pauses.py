@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.store.tables import UserPause
+
+_PAUSES: Table = UserPause.__table__  # type: ignore[attr-defined]
+# Built once, on the table (Core rows, no ORM session): the App Home reads it after each check-in.
+_PAUSES_BETWEEN = (select(_PAUSES.c.start, _PAUSES.c.until)
+                   .where(_PAUSES.c.user_id == bindparam("uid"), _PAUSES.c.start <= bindparam("end"),
+                          _PAUSES.c.until > bindparam("start"))
+                   .order_by(_PAUSES.c.start))
 
 
 async def record_pause(s: AsyncSession, user_id: int, start: date, until: date) -> None:
@@ -30,10 +37,8 @@ async def end_pauses(s: AsyncSession, user_id: int, today: date) -> None:
 
 async def pauses_between(s: AsyncSession, user_id: int, start: date, end: date) -> list[tuple[date, date]]:
     """(start, until) of the pauses that overlap ``start``..``end``."""
-    q = (select(col(UserPause.start), col(UserPause.until))
-         .where(col(UserPause.user_id) == user_id, col(UserPause.start) <= end, col(UserPause.until) > start)
-         .order_by(col(UserPause.start)))
-    return [(a, b) for a, b in (await s.execute(q)).all()]
+    rows = await s.execute(_PAUSES_BETWEEN, {"uid": user_id, "start": start, "end": end})
+    return [(a, b) for a, b in rows.all()]
 
 
 async def all_pauses(s: AsyncSession, user_id: int) -> list[tuple[date, date]]:

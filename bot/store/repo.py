@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, text, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, text, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
@@ -46,6 +47,29 @@ _INSERT_ACTIVITY = insert(ACTIVITIES)
 _INSERT_INBOUND = insert(InboundMessage.__table__)  # type: ignore[attr-defined]
 _SELECT_CHECKIN = select(CheckInRow).where(CheckInRow.user_id == bindparam("uid"),
                                            CheckInRow.local_date == bindparam("day"))
+_DAY_CHECKIN = core_select(CHECKINS).where(CHECKINS.c.user_id == bindparam("uid"), CHECKINS.c.local_date == bindparam("day"))
+_ACTIVITIES_OF_ONE = (core_select(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
+                      .order_by(ACTIVITIES.c.position))
+_DELETE_ACTIVITIES = delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
+_UPDATE_CHECKIN = update(CHECKINS).where(CHECKINS.c.id == bindparam("cid"))  # SET: the other parameters
+RECOS: Table = RecommendationRow.__table__  # type: ignore[attr-defined]
+# Reads as Core rows (attribute access by column name, as the ORM's objects): reading ORM objects
+# costs several times the SQL, and once an ORM object is read the rest of the transaction runs
+# through the ORM's Session too (bot/store/inline.py).
+_SELECT_ACTIVITIES = (core_select(ACTIVITIES).where(ACTIVITIES.c.checkin_id.in_(bindparam("ids", expanding=True)))
+                      .order_by(ACTIVITIES.c.checkin_id, ACTIVITIES.c.position))
+_CHECKINS_BETWEEN = (
+    core_select(CHECKINS)
+    .where(CHECKINS.c.user_id == bindparam("uid"), CHECKINS.c.local_date >= bindparam("start"),
+           CHECKINS.c.local_date <= bindparam("end"))
+    .order_by(CHECKINS.c.local_date)
+)
+_RECOS_BETWEEN = core_select(RECOS.c.local_date, RECOS.c.payload).where(
+    RECOS.c.user_id == bindparam("uid"), RECOS.c.local_date >= bindparam("start"), RECOS.c.local_date <= bindparam("end"))
+_LATEST_RECO = (core_select(RECOS.c.local_date, RECOS.c.payload).where(RECOS.c.user_id == bindparam("uid"))
+                .order_by(RECOS.c.local_date.desc()).limit(1))
+#: A check-in's row and its activities' rows, as read.
+CheckinRows = list[tuple[Row[Any], list[Row[Any]]]]
 _SENT: Table = SentMessage.__table__  # type: ignore[attr-defined]
 _MARK_ANSWERED = (
     update(_SENT)
@@ -146,21 +170,26 @@ async def get_checkin(s: AsyncSession, user_id: int, local_date: date) -> CheckI
     return (await s.execute(_SELECT_CHECKIN, {"uid": user_id, "day": local_date})).scalar_one_or_none()
 
 
-async def activities_of(s: AsyncSession, checkin_ids: list[int]) -> dict[int, list[ActivityRow]]:
+async def activities_of(s: AsyncSession, checkin_ids: list[int]) -> dict[int, list[Row[Any]]]:
     if not checkin_ids:
         return {}
-    q = (
-        select(ActivityRow)
-        .where(ActivityRow.checkin_id.in_(checkin_ids))  # type: ignore[attr-defined]
-        .order_by(ActivityRow.checkin_id, ActivityRow.position)  # type: ignore[arg-type]
-    )
-    out: dict[int, list[ActivityRow]] = {i: [] for i in checkin_ids}
-    for a in (await s.execute(q)).scalars():
+    out: dict[int, list[Row[Any]]] = {i: [] for i in checkin_ids}
+    for a in (await s.execute(_SELECT_ACTIVITIES, {"ids": checkin_ids})).all():
         out[a.checkin_id].append(a)
     return out
 
 
-def checkin_from_rows(row: CheckInRow, acts: list[ActivityRow]) -> CheckIn:
+async def day_checkin(s: AsyncSession, user_id: int, local_date: date) -> tuple[int, CheckIn] | None:
+    """The check-in of (user, local date) as the model reads it, and its id. Core rows, no ORM
+    objects: a day's second message (a correction, a pain answer) reads it on the hot path."""
+    row = (await s.execute(_DAY_CHECKIN, {"uid": user_id, "day": local_date})).first()
+    if row is None:
+        return None
+    acts = (await s.execute(_ACTIVITIES_OF_ONE, {"cid": row.id})).all()
+    return int(row.id), checkin_from_rows(row, acts)
+
+
+def checkin_from_rows(row: CheckInRow | Row[Any], acts: Sequence[ActivityRow | Row[Any]]) -> CheckIn:
     return CheckIn(
         pain=row.pain,
         rested=row.rested,
@@ -173,7 +202,7 @@ def checkin_from_rows(row: CheckInRow, acts: list[ActivityRow]) -> CheckIn:
     )
 
 
-def activity_from_row(a: ActivityRow) -> Activity:
+def activity_from_row(a: ActivityRow | Row[Any]) -> Activity:
     return Activity(
         kind=a.kind,  # type: ignore[arg-type]
         minutes=a.minutes,
@@ -188,9 +217,11 @@ def activity_from_row(a: ActivityRow) -> Activity:
 
 async def save_checkin(
     s: AsyncSession, user_id: int, local_date: date, checkin: CheckIn, now: datetime,
-    existing: CheckInRow | None = None,
+    existing: int | None = None, *, same_activities: bool = False,
 ) -> int:
-    """Insert or replace the check-in for (user, local date): one per user and date. Returns its id.
+    """Insert or replace the check-in for (user, local date): one per user and date; ``existing``:
+    the id of the day's check-in, if there is one; ``same_activities``: its activities are those of
+    ``checkin`` already (a pain answer), so they are left as they are. Returns its id.
 
     Core statements on the tables, not ORM objects: this is the hot path of every reply, and the
     unit of work costs more than the SQL here.
@@ -205,12 +236,11 @@ async def save_checkin(
                                                  "created_at": now, **fields})
         checkin_id = int(res.scalar_one())
     else:
-        assert existing.id is not None
-        checkin_id = existing.id
-        await s.execute(delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == checkin_id))
-        await s.execute(update(CHECKINS).where(CHECKINS.c.id == checkin_id).values(**fields))
-        for k, v in fields.items():  # keep the caller's object in step with the row
-            setattr(existing, k, v)
+        checkin_id = existing
+        await s.execute(_UPDATE_CHECKIN, {"cid": checkin_id, **fields})
+        if same_activities:
+            return checkin_id
+        await s.execute(_DELETE_ACTIVITIES, {"cid": checkin_id})
     if checkin.activities:
         await s.execute(_INSERT_ACTIVITY, [
             {"checkin_id": checkin_id, "position": i, "kind": a.kind, "minutes": a.minutes, "km": a.km,
@@ -221,17 +251,10 @@ async def save_checkin(
     return checkin_id
 
 
-async def checkins_between(
-    s: AsyncSession, user_id: int, start: date, end: date
-) -> list[tuple[CheckInRow, list[ActivityRow]]]:
-    q = (
-        select(CheckInRow)
-        .where(CheckInRow.user_id == user_id, CheckInRow.local_date >= start, CheckInRow.local_date <= end)
-        .order_by(CheckInRow.local_date)  # type: ignore[arg-type]
-    )
-    rows = list((await s.execute(q)).scalars())
-    acts = await activities_of(s, [r.id for r in rows if r.id is not None])
-    return [(r, acts.get(r.id or 0, [])) for r in rows]
+async def checkins_between(s: AsyncSession, user_id: int, start: date, end: date) -> CheckinRows:
+    rows = (await s.execute(_CHECKINS_BETWEEN, {"uid": user_id, "start": start, "end": end})).all()
+    acts = await activities_of(s, [r.id for r in rows])
+    return [(r, acts.get(r.id, [])) for r in rows]
 
 
 # --- recommendations ---------------------------------------------------------------------
@@ -281,21 +304,12 @@ async def latest_activity_before(s: AsyncSession, user_id: int, day: date) -> Ac
 
 
 async def recommendations_between(s: AsyncSession, user_id: int, start: date, end: date) -> dict[date, dict[str, Any]]:
-    q = select(RecommendationRow).where(
-        RecommendationRow.user_id == user_id, RecommendationRow.local_date >= start,
-        RecommendationRow.local_date <= end,
-    )
-    return {r.local_date: json.loads(r.payload) for r in (await s.execute(q)).scalars()}
+    rows = (await s.execute(_RECOS_BETWEEN, {"uid": user_id, "start": start, "end": end})).all()
+    return {r.local_date: json.loads(r.payload) for r in rows}
 
 
 async def latest_recommendation(s: AsyncSession, user_id: int) -> tuple[date, dict[str, Any]] | None:
-    q = (
-        select(RecommendationRow)
-        .where(RecommendationRow.user_id == user_id)
-        .order_by(RecommendationRow.local_date.desc())  # type: ignore[attr-defined]
-        .limit(1)
-    )
-    row = (await s.execute(q)).scalar_one_or_none()
+    row = (await s.execute(_LATEST_RECO, {"uid": user_id})).first()
     return (row.local_date, json.loads(row.payload)) if row else None
 
 

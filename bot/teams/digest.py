@@ -28,7 +28,7 @@ from bot.domain import DAYS
 from bot.ports import GroupPoster, Outgoing, PermanentFailure, Sender, platform_of
 from bot.store import claims, pauses, repo
 from bot.store.repo import Store
-from bot.store.tables import ActivityRow, CheckInRow, GroupDigest, GroupMember, RunningGroup
+from bot.store.tables import GroupDigest, GroupMember, RunningGroup
 from bot.teams import streaks
 from bot.teams.membership import get_group
 
@@ -82,7 +82,7 @@ def latest_streak(days: Iterable[date], end: date) -> int:
 
 
 async def streak_of(s: AsyncSession, user_id: int, days: str, end: date,
-                    rows: Sequence[tuple[CheckInRow, Sequence[ActivityRow]]] | None = None, *, ongoing: bool = False) -> int:
+                    rows: repo.CheckinRows | None = None, *, ongoing: bool = False) -> int:
     """A user's streak on ``end`` by the rules of bot/teams/streaks.py (pauses, flares, referrals
     and days off skipped), from their check-ins (``rows``, if already read), suggestions and
     pauses over STREAK_LOOKBACK. The digest, the App Home and every platform use this one."""
