@@ -336,7 +336,7 @@ AREAS = (
     ("Slack (Bolt, slack_sdk, adapters/slack)", ("slack_bolt", "slack_sdk", "/adapters/")),
     ("HTTP client (aiohttp)", ("aiohttp", "yarl", "multidict")),
     ("HTTP server (uvicorn, Starlette)", ("uvicorn", "starlette", "h11", "httptools")),
-    ("asyncio", ("asyncio", "selector", "socket")),
+    ("asyncio", ("asyncio", "selector", "socket", "uvloop")),
 )
 OTHER = "other (json, logging, typing, ...)"
 
