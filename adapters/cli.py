@@ -149,12 +149,13 @@ def run() -> None:
     """Serve everything configured (console chat when no platform tokens are set), the scheduler and
     the web app on HOST:PORT. Migrates the database first. Ctrl-C stops it (exit code 130)."""
     settings = _settings()
-    asyncio.run(_run(settings))
+    from adapters import serving  # uvicorn only for the commands that serve
+
+    serving.run(_run(settings))
 
 
 async def _run(settings: Settings) -> None:
-    import uvicorn
-
+    from adapters import serving
     from adapters.console import ConsoleAdapter
     from bot.web import create_app
     from scheduler.runner import Scheduler
@@ -183,7 +184,7 @@ async def _run(settings: Settings) -> None:
 
     web = create_app(store, [*admin_routes(store, settings), *(r for a in adapters for r in a.routes())],
                      readiness=readiness)
-    server = uvicorn.Server(uvicorn.Config(web, log_level="warning", lifespan="off"))
+    server = serving.server(web)
     serve = asyncio.create_task(server.serve(sockets=[sock]))
     port = sock.getsockname()[1]
     where = f"http://{settings.host}:{port} (/healthz, /readyz, /admin, /metrics)"

@@ -18,7 +18,9 @@ setting for work that must not be lost), so the clock covers the whole of it:
   in the answer's own transaction. Users who never opened it get no views.publish per check-in;
 - echo: Bolt's signature check and one chat.postMessage with the same text.
 
-Both apps call ``gc.freeze()`` once built, as ``backcheck run`` does once started.
+Both apps call ``gc.freeze()`` once built, as ``backcheck run`` does once started, and both are
+served as ``backcheck run`` serves (adapters/serving.py: uvicorn on httptools and uvloop when
+installed), so the server's parts are the same on both sides; the output names them.
 
 Runs are interleaved (echo, backcheck, backcheck with the Home, the core alone) so drift in the
 machine's load hits all alike; the median of ``--repeat`` is printed, with the load average (the
@@ -53,6 +55,7 @@ from typing import Any
 
 import aiohttp
 
+from adapters import serving
 from bot.config import Settings
 from bot.conversation import Coach
 from bot.store.repo import Store
@@ -237,7 +240,6 @@ async def run_core_alone(tmp: str, args: argparse.Namespace, *, home: bool = Fal
 
 
 async def serve(kind: str, db: str, token: str, api: str) -> None:
-    import uvicorn
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
@@ -290,7 +292,7 @@ async def serve(kind: str, db: str, token: str, api: str) -> None:
         web = await echo_app(token, api, bench_routes)
     gc.freeze()  # as ``backcheck run`` does once started (adapters/cli.py): both apps alike
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = serving.server(web, host="127.0.0.1", port=port)
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
         await asyncio.sleep(0.01)
@@ -334,7 +336,7 @@ AREAS = (
     ("Slack (Bolt, slack_sdk, adapters/slack)", ("slack_bolt", "slack_sdk", "/adapters/")),
     ("HTTP client (aiohttp)", ("aiohttp", "yarl", "multidict")),
     ("HTTP server (uvicorn, Starlette)", ("uvicorn", "starlette", "h11", "httptools")),
-    ("asyncio", ("asyncio", "selector", "socket")),
+    ("asyncio", ("asyncio", "selector", "socket", "uvloop")),
 )
 OTHER = "other (json, logging, typing, ...)"
 
@@ -411,7 +413,8 @@ def report(res: Results, args: argparse.Namespace) -> None:
     core_ms, core_home_ms = med(res.core, "cpu_ms"), med(res.core_home, "cpu_ms")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"Slack events over HTTP (signed message.im, {n} from {args.users} users, {args.concurrency} at a time), "
-          f"median of {args.repeat} interleaved runs; each app in its own process, fake Slack Web API in another. "
+          f"median of {args.repeat} interleaved runs; each app in its own process ({serving.describe()}), "
+          "fake Slack Web API in another. "
           f"Load average after: {load} ({os.cpu_count()} CPUs).")
     print(f"  backcheck (Bolt, Coach.handle on SQLite, the reply):\n      {_fmt(res.ours)}")
     print(f"  backcheck, every user has opened the App Home (+ views.publish per check-in):\n      {_fmt(res.ours_home)}")
@@ -454,7 +457,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.serve:
         try:
-            asyncio.run(serve(args.serve, args.db, args.token, args.api))
+            serving.run(serve(args.serve, args.db, args.token, args.api))
         except KeyboardInterrupt:
             pass
         return
