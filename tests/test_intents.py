@@ -131,6 +131,8 @@ SETTINGS: list[tuple[str, str, Any]] = [
     ("I'm back", "resume", None),
     ("resume please", "resume", None),
     ("back from holiday", "resume", None),
+    ("back from my trip", "resume", None),  # a journey, not a fall: no safety question
+    ("Back home from the work trip", "resume", None),
     ("start the check-ins again", "resume", None),
     ("you can start asking me again", "resume", None),
     ("undo", "undo", None),

@@ -93,6 +93,10 @@ TRIAGE = [
     ("tripped but didn't fall", (), ()),
     ("nearly slipped on the ice", (), ()),
     ("my son tripped on the stairs", (), ()),
+    # a trip is also a journey
+    ("back from a work trip, back 3, walked 20", (), ()),
+    ("great trip to the lakes, back 2", (), ()),
+    ("I trip over my own feet on the trail, back 3", (), ("minor_fall",)),
     # saddle numbness with a harmless cause
     ("numb bum after cycling", (), ("saddle_numbness_context",)),
     ("numb backside after a 4-hour ride", (), ("saddle_numbness_context",)),

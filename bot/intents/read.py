@@ -621,13 +621,18 @@ def _read_segment(raw: str, today: date) -> tuple[Kind, Value] | None:
     return None
 
 
+#: "I'm back", "back from my trip", "back home": returning, not the back; taken out before the
+#: parser looks for a check-in, so "ok I'm back" is no "back's ok" (what else is said still counts).
+_RETURNING_RE = re.compile(r"\b(?:i[’']?m|i\s+am|we[’']?re|we\s+are)\s+back\b|\bback\s+(?:from|home)\b", re.IGNORECASE)
+
+
 def _is_checkin(raw: str, question: bool) -> bool:
     """The check-in parser finds something to record in this segment (then it is no request).
 
     A bare duration ("an hour later") is an "other" session to the parser, and no check-in here;
     in a question, a session named without a number is asked about, not reported ("how many runs
     this month?", "what are the intervals?"), and "no run" is no rest day ("why no run?")."""
-    ci = parse_checkin(raw)
+    ci = parse_checkin(_RETURNING_RE.sub(" ", raw))
     return bool(ci.pain is not None or ci.red_flags or ci.possible_flags or (ci.rested and not question)
                 or ci.has_leg_symptoms
                 or ci.same_as or ci.cleared

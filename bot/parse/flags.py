@@ -453,7 +453,9 @@ _LEG_SYMPTOM_RULES: tuple[_Rule, ...] = (
 
 #: A low-energy slip, trip or fall: one yes/no question first (domain.md rule 1, graded triage).
 _LOW_ENERGY_RE = re.compile(
-    r"\b(?:slipped|slip|tripped|trip|stumbled|stumble|toppled(?:\s+over)?|fell\s+over|fallen\s+over|fall\s+over|went\s+over"
+    # "trip" and "slip" as verbs ("trip over", "slip on"); "my trip", "a great trip" are journeys.
+    r"\b(?:slipped|slip(?=\s+(?:on|over|up|and|down)\b)|tripped|trip(?=\s+(?:on|over|up|and)\b)|stumbled|stumble"
+    r"|toppled(?:\s+over)?|fell\s+over|fallen\s+over|fall\s+over|went\s+over"
     r"|lost\s+my\s+footing|took\s+a\s+tumble|had\s+a\s+(?:little\s+|small\s+|minor\s+|silly\s+)?(?:fall|tumble|trip)"
     r"|(?:little|small|minor|silly|slight)\s+(?:fall|tumble|slip|trip)|fell\s+on\s+(?:the\s+)?(?:ice|stairs|kerb"
     r"|curb|pavement|grass|mud|floor|path|trail))\b"
