@@ -5,7 +5,7 @@ the conversation asks it only about messages that are not plain check-ins or com
 
 - ``intent.py``: :class:`Intent` and its kinds
 - ``read.py``: the reader (segments, typo fixes, readers in order)
-- ``when.py``: times of day and dates; ``vocab.py``: keywords and place names
+- ``when.py``: times of day and dates; ``vocab.py``: the keywords typos are matched against (place names: bot/answers.py)
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 import bot.answers as answers
 from bot.domain import DAYS
 from bot.intents.intent import Intent, Kind, Value
-from bot.intents.vocab import KEYWORDS, PLACES
+from bot.intents.vocab import KEYWORDS
 from bot.intents.when import clock_time, resume_date, shift_minutes
 from bot.parse import parse_checkin
 from bot.parse.text import normalise
@@ -352,10 +352,9 @@ _NOT_PLACES = {"pain", "agony", "bed", "bits", "pieces", "trouble", "work", "hos
 
 
 def _place_names() -> dict[str, str]:
-    """Every place name known: the zone index's cities and zones, answers' aliases, vocab.PLACES."""
+    """Every place name known: the zone index's cities and zones, and answers' aliases."""
     names = dict(answers._zone_index())
     names.update(answers._TZ_ALIASES)
-    names.update(PLACES)
     return {k: v for k, v in names.items() if len(k) >= 2}
 
 
