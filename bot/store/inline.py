@@ -5,7 +5,8 @@ a busy two-core host each hop costs more than the SQLite work itself (bench/repl
 local file, so its statements are short: running them inline, one transaction at a time per process
 (SQLite has one writer anyway), is both faster and free of "database is locked" between coroutines.
 The session below offers the part of ``AsyncSession`` the project uses, so repository code is the
-same for SQLite and PostgreSQL.
+same for SQLite and PostgreSQL. Statements marked :func:`bot.store.prepared.prepared` run on the
+driver's cursor (see there).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bot.store.prepared import Plans, execute_driver_sql, run
+
 T = TypeVar("T")
 
 
@@ -29,11 +32,17 @@ class InlineSession:
     machinery costs more than SQLite's work for them. A Session joined to the same transaction is
     made only when something ORM-shaped is asked for (an entity query, ``add``, ``get``), and its
     pending changes are flushed before the transaction commits.
+
+    With ``plans`` and ``cursor`` (the connection's driver cursor), prepared statements run on the
+    cursor; without them (an engine with event listeners, which must see every statement),
+    everything runs through SQLAlchemy.
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, plans: Plans | None = None, cursor: Any = None) -> None:
         self.conn = conn
         self._orm: Session | None = None
+        self._plans = plans
+        self._cursor = cursor
 
     @property
     def sync_session(self) -> Session:
@@ -44,8 +53,15 @@ class InlineSession:
         return self._orm
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
-        if self._orm is None and not kw and not getattr(statement, "_propagate_attrs", None):
-            return self.conn.execute(statement, params)
+        if self._orm is None and not kw:
+            if self._plans is not None:
+                plan = self._plans.find(statement, params)
+                if plan is not None:
+                    result = run(plan, self.conn, self._cursor, params)
+                    if result is not None:
+                        return result
+            if not getattr(statement, "_propagate_attrs", None):
+                return self.conn.execute(statement, params)
         return self.sync_session.execute(statement, params, **kw)
 
     async def scalar(self, statement: Any, params: Any = None, **kw: Any) -> Any:
@@ -105,6 +121,10 @@ class InlineSessions:
         self.engine = engine
         self._lock = asyncio.Lock()
         self._conn: Connection | None = None
+        self.plans = Plans(engine.dialect)
+        # The driver connection under _conn and a cursor of it, kept while that connection is.
+        self._dbapi_conn: Any = None
+        self._cursor: Any = None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[InlineSession]:
@@ -112,22 +132,38 @@ class InlineSessions:
             if self._conn is None or self._conn.closed or self._conn.invalidated:
                 self._conn = self.engine.connect()
             conn = self._conn
-            inline = InlineSession(conn)
+            # Listeners (a test's statement counter, a profiler's) must see every statement, and
+            # execution options must apply to it: then SQLAlchemy runs them all.
+            listened = conn._has_events or conn.engine._has_events or conn.dialect._has_events
+            cursor = None if listened or conn.get_execution_options() else self._cursor_of(conn)
+            inline = InlineSession(conn) if cursor is None else InlineSession(conn, self.plans, cursor)
             try:
                 with conn.begin():
                     # IMMEDIATE takes the write lock up front: another process (a CLI export, a
                     # tick) then waits for busy_timeout instead of failing on a read-to-write
                     # lock upgrade. Issued here rather than from a "begin" engine event: any
                     # engine event makes SQLAlchemy dispatch events around every statement.
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    # SQLAlchemy's transaction stays (the ORM session joins it, its rollback
+                    # undoes everything); only the BEGIN goes to the cursor directly.
+                    if cursor is None:
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    else:
+                        execute_driver_sql(conn, cursor, "BEGIN IMMEDIATE")
                     yield inline
                     # What the ORM session holds is written before the transaction commits.
                     await inline.flush()
             finally:
                 inline.close()
 
+    def _cursor_of(self, conn: Connection) -> Any:
+        dbapi_conn = conn.connection.dbapi_connection
+        if dbapi_conn is not self._dbapi_conn:
+            self._dbapi_conn, self._cursor = dbapi_conn, dbapi_conn.cursor()  # type: ignore[union-attr]
+        return self._cursor
+
     def dispose(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        self._dbapi_conn = self._cursor = None
         self.engine.dispose()

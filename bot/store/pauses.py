@@ -10,14 +10,15 @@ from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.store.prepared import prepared
 from bot.store.tables import UserPause
 
 _PAUSES: Table = UserPause.__table__  # type: ignore[attr-defined]
 # Built once, on the table (Core rows, no ORM session): the App Home reads it after each check-in.
-_PAUSES_BETWEEN = (select(_PAUSES.c.start, _PAUSES.c.until)
-                   .where(_PAUSES.c.user_id == bindparam("uid"), _PAUSES.c.start <= bindparam("end"),
-                          _PAUSES.c.until > bindparam("start"))
-                   .order_by(_PAUSES.c.start))
+_PAUSES_BETWEEN = prepared(select(_PAUSES.c.start, _PAUSES.c.until)
+                           .where(_PAUSES.c.user_id == bindparam("uid"), _PAUSES.c.start <= bindparam("end"),
+                                  _PAUSES.c.until > bindparam("start"))
+                           .order_by(_PAUSES.c.start))
 
 
 async def record_pause(s: AsyncSession, user_id: int, start: date, until: date) -> None:

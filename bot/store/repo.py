@@ -23,6 +23,7 @@ from bot.model.record import kind_rank
 from bot.store import users
 from bot.store.db import dialect_insert, is_sqlite, make_engine, sqlite_pragmas, upgrade
 from bot.store.inline import InlineSessions, sqlite_sync_engine
+from bot.store.prepared import prepared
 from bot.store.tables import (
     ActivityRow,
     CheckInRow,
@@ -41,37 +42,40 @@ T = TypeVar("T")
 
 CHECKINS: Table = CheckInRow.__table__  # type: ignore[attr-defined]
 ACTIVITIES: Table = ActivityRow.__table__  # type: ignore[attr-defined]
-# Built once: statement construction is a visible share of a reply's cost.
-_INSERT_CHECKIN = insert(CHECKINS).returning(CHECKINS.c.id)
-_INSERT_ACTIVITY = insert(ACTIVITIES)
-_INSERT_INBOUND = insert(InboundMessage.__table__)  # type: ignore[attr-defined]
+# Built once: statement construction is a visible share of a reply's cost. Prepared (all but the
+# ORM's and the expanding IN): SQLite runs them on its cursor (bot/store/prepared.py).
+_INSERT_CHECKIN = prepared(insert(CHECKINS).returning(CHECKINS.c.id))
+_INSERT_ACTIVITY = prepared(insert(ACTIVITIES))
+_INSERT_INBOUND = prepared(insert(InboundMessage.__table__))  # type: ignore[attr-defined]
 _SELECT_CHECKIN = select(CheckInRow).where(CheckInRow.user_id == bindparam("uid"),
                                            CheckInRow.local_date == bindparam("day"))
-_DAY_CHECKIN = core_select(CHECKINS).where(CHECKINS.c.user_id == bindparam("uid"), CHECKINS.c.local_date == bindparam("day"))
-_ACTIVITIES_OF_ONE = (core_select(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
-                      .order_by(ACTIVITIES.c.position))
-_DELETE_ACTIVITIES = delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
-_UPDATE_CHECKIN = update(CHECKINS).where(CHECKINS.c.id == bindparam("cid"))  # SET: the other parameters
+_DAY_CHECKIN = prepared(core_select(CHECKINS).where(CHECKINS.c.user_id == bindparam("uid"),
+                                                    CHECKINS.c.local_date == bindparam("day")))
+_ACTIVITIES_OF_ONE = prepared(core_select(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid"))
+                              .order_by(ACTIVITIES.c.position))
+_DELETE_ACTIVITIES = prepared(delete(ACTIVITIES).where(ACTIVITIES.c.checkin_id == bindparam("cid")))
+# SET: the other parameters.
+_UPDATE_CHECKIN = prepared(update(CHECKINS).where(CHECKINS.c.id == bindparam("cid")))
 RECOS: Table = RecommendationRow.__table__  # type: ignore[attr-defined]
 # Reads as Core rows (attribute access by column name, as the ORM's objects): reading ORM objects
 # costs several times the SQL, and once an ORM object is read the rest of the transaction runs
 # through the ORM's Session too (bot/store/inline.py).
 _SELECT_ACTIVITIES = (core_select(ACTIVITIES).where(ACTIVITIES.c.checkin_id.in_(bindparam("ids", expanding=True)))
                       .order_by(ACTIVITIES.c.checkin_id, ACTIVITIES.c.position))
-_CHECKINS_BETWEEN = (
+_CHECKINS_BETWEEN = prepared(
     core_select(CHECKINS)
     .where(CHECKINS.c.user_id == bindparam("uid"), CHECKINS.c.local_date >= bindparam("start"),
            CHECKINS.c.local_date <= bindparam("end"))
     .order_by(CHECKINS.c.local_date)
 )
-_RECOS_BETWEEN = core_select(RECOS.c.local_date, RECOS.c.payload).where(
-    RECOS.c.user_id == bindparam("uid"), RECOS.c.local_date >= bindparam("start"), RECOS.c.local_date <= bindparam("end"))
-_LATEST_RECO = (core_select(RECOS.c.local_date, RECOS.c.payload).where(RECOS.c.user_id == bindparam("uid"))
-                .order_by(RECOS.c.local_date.desc()).limit(1))
+_RECOS_BETWEEN = prepared(core_select(RECOS.c.local_date, RECOS.c.payload).where(
+    RECOS.c.user_id == bindparam("uid"), RECOS.c.local_date >= bindparam("start"), RECOS.c.local_date <= bindparam("end")))
+_LATEST_RECO = prepared(core_select(RECOS.c.local_date, RECOS.c.payload).where(RECOS.c.user_id == bindparam("uid"))
+                        .order_by(RECOS.c.local_date.desc()).limit(1))
 #: A check-in's row and its activities' rows, as read.
 CheckinRows = list[tuple[Row[Any], list[Row[Any]]]]
 _SENT: Table = SentMessage.__table__  # type: ignore[attr-defined]
-_MARK_ANSWERED = (
+_MARK_ANSWERED = prepared(
     update(_SENT)
     .where(_SENT.c.user_id == bindparam("uid"), _SENT.c.local_date == bindparam("day"), _SENT.c.kind == "checkin",
            _SENT.c.answered_at.is_(None))
@@ -275,10 +279,10 @@ def _reco_upsert(dialect: str) -> Any:
     """Built once per dialect: building ``excluded`` copies every column, which costs more than
     running the statement. A Core INSERT on the table (not the entity) skips ORM bookkeeping."""
     ins = dialect_insert(dialect)(RecommendationRow.__table__)  # type: ignore[attr-defined]
-    return ins.on_conflict_do_update(
+    return prepared(ins.on_conflict_do_update(
         index_elements=["user_id", "local_date"],
         set_={"action": ins.excluded.action, "payload": ins.excluded.payload, "created_at": ins.excluded.created_at},
-    )
+    ))
 
 
 async def latest_recommendation_before(s: AsyncSession, user_id: int, day: date) -> dict[str, Any] | None:
@@ -336,7 +340,7 @@ _EVENTS: Table = PlatformEvent.__table__  # type: ignore[attr-defined]
 @lru_cache(maxsize=2)
 def _claim_event(dialect: str) -> Any:
     # One statement: the row is inserted unless it is there (PostgreSQL's and SQLite's ON CONFLICT).
-    return dialect_insert(dialect)(_EVENTS).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+    return prepared(dialect_insert(dialect)(_EVENTS).on_conflict_do_nothing(index_elements=["platform", "event_id"]))
 
 
 async def claim_event(s: AsyncSession, platform: str, event_id: str, now: datetime) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.prepared import prepared
 from bot.store.tables import User
 
 USERS: Table = User.__table__  # type: ignore[attr-defined]
@@ -55,9 +56,10 @@ class UserRecord:
 _NAMES = tuple(f.name for f in fields(UserRecord) if f.name != "id")
 assert set(_NAMES) | {"id"} == set(USERS.c.keys()), "UserRecord and the users table disagree"
 
-# Built once: statement construction is a visible share of a reply's cost.
-_SELECT = select(*(USERS.c[n] for n in (*_NAMES, "id"))).where(USERS.c.key == bindparam("key"))
-_INSERT = insert(USERS).returning(USERS.c.id)
+# Built once: statement construction is a visible share of a reply's cost. Prepared: SQLite runs
+# them on its cursor (bot/store/prepared.py).
+_SELECT = prepared(select(*(USERS.c[n] for n in (*_NAMES, "id"))).where(USERS.c.key == bindparam("key")))
+_INSERT = prepared(insert(USERS).returning(USERS.c.id))
 
 
 def _record(row: Any) -> UserRecord:
@@ -88,4 +90,5 @@ async def save(s: AsyncSession, rec: UserRecord, since: tuple[Any, ...]) -> None
 def _update_of(names: tuple[str, ...]) -> Any:
     """One UPDATE per set of changed columns, built once: a few sets cover nearly every message
     (a check-in changes the model, the dates and the question)."""
-    return update(USERS).where(USERS.c.id == bindparam("uid")).values({n: bindparam(f"v_{n}") for n in names})
+    return prepared(update(USERS).where(USERS.c.id == bindparam("uid"))
+                    .values({n: bindparam(f"v_{n}") for n in names}))
