@@ -256,7 +256,10 @@ def run(plan: Plan, conn: Connection, cursor: Any, params: Any) -> FastResult | 
     a bind processor refused a value: nothing was sent, and SQLAlchemy's own run of the statement
     raises its error in its words."""
     try:
-        values: Any = [plan.values(p) for p in params] if plan.many else plan.values(params or {})
+        if plan.many:
+            values: Any = [plan.values(p) for p in params]
+        else:  # one set of parameters, alone or in a list of one (as SQLAlchemy takes it)
+            values = plan.values(params[0] if type(params) is list else params or {})
     except Exception:
         return None
     try:
