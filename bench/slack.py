@@ -16,15 +16,18 @@ setting for work that must not be lost), so the clock covers the whole of it:
 - backcheck, App Home open: the same, for users who have opened the App Home tab (each opens it
   before the clock starts), so each check-in also republishes their Home (views.publish), read
   in the answer's own transaction. Users who never opened it get no views.publish per check-in;
-- echo: Bolt's signature check and one chat.postMessage with the same text.
+- echo: Bolt's signature check and one chat.postMessage with the same text;
+- backcheck's Slack side alone: the backcheck app with Coach.handle answering every event with
+  one fixed, real check-in answer (computed once at start) and touching no database: what the
+  adapter itself costs (Bolt, translation, Block Kit, the Sender), beside the echo's.
 
 Both apps call ``gc.freeze()`` once built, as ``backcheck run`` does once started, and both are
 served as ``backcheck run`` serves (adapters/serving.py: uvicorn on httptools and uvloop when
 installed), so the server's parts are the same on both sides; the output names them.
 
-Runs are interleaved (echo, backcheck, backcheck with the Home, the core alone) so drift in the
-machine's load hits all alike; the median of ``--repeat`` is printed, with the load average (the
-rates move with other work on the machine; CPU per event moves less). Coach.handle's own CPU is
+Runs are interleaved (echo, backcheck, backcheck with the Home, its Slack side alone, the core
+alone) so drift in the machine's load hits all alike; the median of ``--repeat`` is printed, with
+the load average (the rates move with other work on the machine; CPU per event moves less). Coach.handle's own CPU is
 also counted inside the backcheck app's process (exact on SQLite, whose transactions run inline
 without yielding); "the core alone" is the same messages straight into Coach.handle in this
 process. Then one more, untimed pass per app under cProfile says where the CPU goes, by
@@ -194,7 +197,7 @@ async def run_app(kind: str, fake: Process, tmp: str, args: argparse.Namespace, 
     w = await _workspace(fake)
     users = ["U" + uuid.uuid4().hex[:9].upper() for _ in range(args.users)]
     db = f"sqlite:///{tmp}/{kind}-{uuid.uuid4().hex[:6]}.db"
-    if kind == "backcheck":
+    if kind in ("backcheck", "adapter"):
         await _onboarded(db, w, users)
     app = Process("-m", "bench.slack", "--serve", kind, "--db", db, "--token", w["token"], "--api", fake.url)
     try:
@@ -266,7 +269,7 @@ async def serve(kind: str, db: str, token: str, api: str) -> None:
     bench_routes = [Route("/_bench/cpu", cpu), Route("/_bench/profile/start", profile_start, methods=["POST"]),
                     Route("/_bench/profile/stop", profile_stop, methods=["POST"])]
     stop: Any = None
-    if kind == "backcheck":
+    if kind in ("backcheck", "adapter"):
         from adapters.slack import SlackAdapter
         from bot.web import create_app
 
@@ -275,6 +278,17 @@ async def serve(kind: str, db: str, token: str, api: str) -> None:
         store = Store(db)
         coach = Coach(store, settings)
         handle = coach.handle
+        if kind == "adapter":
+            # One real answer to a check-in, then the same answer to every event, without the core.
+            now = datetime.now(UTC)
+            await coach.ensure_profile("slack:TFIXED:UFIXED", now, {"experience": "returning",
+                                                                    "comfortable_run_minutes": 20})
+            fixed = await coach.handle("slack:TFIXED:UFIXED", SCRIPT[0], now)
+
+            async def fixed_answer(*_: Any, **__: Any) -> Any:
+                return fixed
+
+            handle = fixed_answer  # type: ignore[assignment]
 
         async def timed_handle(*a: Any, **kw: Any) -> Any:
             c0 = time.process_time()
@@ -358,6 +372,7 @@ def by_area(stats: pstats.Stats) -> dict[str, float]:
 class Results:
     ours: list[Run] = field(default_factory=list)
     ours_home: list[Run] = field(default_factory=list)
+    adapter: list[Run] = field(default_factory=list)
     echo: list[Run] = field(default_factory=list)
     core: list[Run] = field(default_factory=list)
     core_home: list[Run] = field(default_factory=list)
@@ -387,6 +402,7 @@ async def collect(args: argparse.Namespace) -> Results:
                 res.echo.append(await _timed(run_app("echo", fake, tmp, args)))
                 res.ours.append(await _timed(run_app("backcheck", fake, tmp, args)))
                 res.ours_home.append(await _timed(run_app("backcheck", fake, tmp, args, home=True)))
+                res.adapter.append(await _timed(run_app("adapter", fake, tmp, args)))
                 res.core.append(await run_core_alone(tmp, args))
                 res.core_home.append(await run_core_alone(tmp, args, home=True))
             if args.profile:
@@ -419,12 +435,14 @@ def report(res: Results, args: argparse.Namespace) -> None:
     print(f"  backcheck (Bolt, Coach.handle on SQLite, the reply):\n      {_fmt(res.ours)}")
     print(f"  backcheck, every user has opened the App Home (+ views.publish per check-in):\n      {_fmt(res.ours_home)}")
     print(f"  bare Bolt echo app (ack + chat.postMessage):\n      {_fmt(res.echo)}")
+    print(f"  backcheck's Slack side alone (Coach.handle gives one fixed answer, no database):\n      {_fmt(res.adapter)}")
     print(f"  the core alone (Coach.handle, in process):\n      {_fmt(res.core)}")
     print(f"  the core alone, with the Home read in the same transaction:\n      {_fmt(res.core_home)}")
     print(f"  ratio backcheck / echo, events/s:           {b / e:.2f}   (target >= 0.5); App Home open: {bh / e:.2f}")
     print(f"  ratio echo / backcheck, CPU ms per event:  {echo_ms / ours_ms:.2f}   (the rates if each had a CPU to "
           f"itself); App Home open: {echo_ms / home_ms:.2f}")
-    print(f"  backcheck costs {ours_ms / echo_ms:.1f}x the echo's CPU per event ({home_ms / echo_ms:.1f}x with the Home)")
+    print(f"  backcheck costs {ours_ms / echo_ms:.1f}x the echo's CPU per event ({home_ms / echo_ms:.1f}x with the Home); "
+          f"its Slack side alone {med(res.adapter, 'cpu_ms') / echo_ms:.2f}x")
     in_app, in_app_home = med(res.ours, "core_ms"), med(res.ours_home, "core_ms")
     print(f"  CPU per event: backcheck {ours_ms:.2f} ms = Coach.handle {in_app:.2f} ms (in the app's process; alone "
           f"{core_ms:.2f}) + the rest {ours_ms - in_app:.2f} ms; the echo app's whole event: {echo_ms:.2f} ms")
@@ -450,7 +468,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-profile", dest="profile", action="store_false", help="skip the cProfile pass")
-    ap.add_argument("--serve", choices=["backcheck", "echo"], help=argparse.SUPPRESS)
+    ap.add_argument("--serve", choices=["backcheck", "adapter", "echo"], help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--token", help=argparse.SUPPRESS)
     ap.add_argument("--api", help=argparse.SUPPRESS)

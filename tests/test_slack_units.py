@@ -64,6 +64,18 @@ def test_choices_are_buttons_whose_value_is_the_typed_choice() -> None:
     assert not any(b["type"] == "actions" for b in answered)
 
 
+def test_a_message_without_buttons_is_its_text_with_mrkdwn_off() -> None:
+    # The core's "*" and "_" are not Slack formatting: without blocks, mrkdwn off keeps them literal.
+    msg = blocks.message(Outgoing("Logged: 2*10 min <easy> & _slow_ walks"))
+    assert msg == {"text": "Logged: 2*10 min &lt;easy&gt; &amp; _slow_ walks", "mrkdwn": False}
+    # A button (the form's, Join) needs blocks: the text then goes in plain-text sections.
+    with_form = blocks.message(Outgoing("How is your back?"), form_button=True)
+    assert "mrkdwn" not in with_form
+    assert blocks.section_text(with_form["blocks"]) == "How is your back?"
+    assert [e["action_id"] for b in with_form["blocks"] if b["type"] == "actions" for e in b["elements"]] == \
+        [blocks.OPEN_FORM]
+
+
 def test_long_texts_are_split_into_sections_slack_accepts() -> None:
     secs = blocks.sections(("word " * 200 + "\n") * 10)
     assert len(secs) > 1 and all(len(s["text"]["text"]) <= blocks.MAX_SECTION for s in secs)
@@ -186,6 +198,8 @@ def test_the_cores_commands_read_as_slack_users_type_them() -> None:
     for kept in ("back 4/10", "https://example.org/help", "docs/join.md", "/teams", "/backcheck help", "a/join"):
         assert slack_commands(kept) == kept
     m = message(Outgoing("Pain stays private unless you send /sharepain."))
+    assert "/backcheck sharepain" in m["text"]
+    m = message(Outgoing("Pain stays private unless you send /sharepain.", ("yes", "no")))
     assert "/backcheck sharepain" in m["text"] and "/backcheck sharepain" in m["blocks"][0]["text"]["text"]
 
 

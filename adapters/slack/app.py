@@ -172,7 +172,6 @@ class SlackAdapter(Adapter):
 
     def _install_listeners(self) -> None:
         app = self.app
-        app.use(self._counted)
         app.event("message")(self._on_message)
         app.event("app_home_opened")(self._on_home_opened)
         app.action(re.compile(rf"^{blocks.CHOICE}:\d+$"))(ack=self._ack, lazy=[self._on_choice])
@@ -183,13 +182,13 @@ class SlackAdapter(Adapter):
         app.command("/backcheck")(ack=self._ack_command, lazy=[self._on_command])
         app.error(self._on_error)
 
-    async def _counted(self, next_: Callable[[], Awaitable[Any]]) -> Any:
-        """Every verified request Slack sent (the metrics' updates handled; Bolt's own middleware
-        has turned away bad signatures and our own events before this)."""
-        try:
-            return await next_()
-        finally:
-            metrics.update_handled(self.platform)
+    def _handled(self) -> None:
+        """A verified request Slack sent was handled to its end (Bolt's own middleware turned away
+        bad signatures and our own events before any listener ran). Counted in the listeners, not
+        in a Bolt middleware: a middleware costs every request a second round of Bolt's argument
+        injection."""
+        self.handled += 1
+        metrics.update_handled(self.platform)
 
     async def _ack(self, ack: Any) -> None:
         await ack()
@@ -231,7 +230,7 @@ class SlackAdapter(Adapter):
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
-            self.handled += 1
+            self._handled()
 
     async def _converse(self, key: str, text: str, client: AsyncWebClient, channel: str | None = None,
                         *, event_id: str | None = None, home_after: bool = False) -> None:
@@ -278,7 +277,7 @@ class SlackAdapter(Adapter):
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
-            self.handled += 1
+            self._handled()
 
     def _viewing_home(self, key: str) -> None:
         self._home_viewers[key] = None
@@ -332,7 +331,7 @@ class SlackAdapter(Adapter):
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
-            self.handled += 1
+            self._handled()
 
     async def _on_home_button(self, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
         try:
@@ -345,7 +344,7 @@ class SlackAdapter(Adapter):
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
-            self.handled += 1
+            self._handled()
 
     async def _on_open_form(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         # views.open right away: a trigger_id expires 3 seconds after the press.
@@ -363,7 +362,7 @@ class SlackAdapter(Adapter):
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
-            self.handled += 1
+            self._handled()
 
     async def _on_team_join(self, body: dict[str, Any], context: Any) -> None:
         try:
@@ -374,7 +373,7 @@ class SlackAdapter(Adapter):
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
-            self.handled += 1
+            self._handled()
 
     def _presser(self, body: dict[str, Any]) -> str | None:
         user = body.get("user") or {}
@@ -410,7 +409,7 @@ class SlackAdapter(Adapter):
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
-            self.handled += 1
+            self._handled()
 
     # --- /backcheck ----------------------------------------------------------------------------
 
@@ -453,7 +452,7 @@ class SlackAdapter(Adapter):
         except Exception as exc:  # the backstop: logged where (never what was said), not raised
             log.error("slack: handling a request failed\n%s", traceback_without_message(exc))
         finally:
-            self.handled += 1
+            self._handled()
 
     def _plain_words(self, command: dict[str, Any]) -> bool:
         return Inbound.read(str(command.get("text", ""))).is_plain_words_for_the_coach(self.clock().date())

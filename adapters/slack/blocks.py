@@ -2,9 +2,11 @@
 :class:`~bot.conversation.home.Home` to Slack's JSON, and from a submitted modal back to the
 form's values. No I/O.
 
-- Texts go in ``plain_text`` sections: the core's texts are plain, and Slack's mrkdwn would turn
-  ``*`` and ``_`` into formatting. The ``text`` beside the blocks (notifications, screen readers)
-  is the same text with Slack's three escapes.
+- The core's texts are plain, and Slack's mrkdwn would turn ``*`` and ``_`` into formatting: a
+  message without buttons is its ``text`` alone with mrkdwn off (half the bytes of the same text
+  in blocks, both ways, for most replies); a message with buttons puts the text in ``plain_text``
+  sections, and the ``text`` beside the blocks (notifications, screen readers) is the same text.
+  Either way ``text`` carries Slack's three escapes.
 - A choice is a button whose value is exactly the typed form of the choice: the core sees a press
   as the same text a typed reply would be.
 """
@@ -96,16 +98,17 @@ def message(m: Outgoing, *, form_button: bool = False, join_button: bool = False
     A team post's choices are the channel's (its one choice is Join): the Join button stands for
     them. A choice button there would answer the presser's private conversation in the channel."""
     text = slack_commands(m.text)
-    blocks = sections(text)
-    blocks += choice_buttons(() if join_button else m.choices)
+    buttons = choice_buttons(() if join_button else m.choices)
     extra = []
     if form_button:
         extra.append(button(M.FORM_BUTTON, OPEN_FORM, "checkin", primary=True))
     if join_button:
         extra.append(button(M.JOIN_BUTTON, TEAM_JOIN, "join", primary=True))
     if extra:
-        blocks.append({"type": "actions", "block_id": "extra", "elements": extra})
-    return {"text": escape(text), "blocks": blocks}
+        buttons.append({"type": "actions", "block_id": "extra", "elements": extra})
+    if not buttons:
+        return {"text": escape(text), "mrkdwn": False}
+    return {"text": escape(text), "blocks": [*sections(text), *buttons]}
 
 
 def answered(blocks: Sequence[Mapping[str, Any]], choice: str) -> list[dict[str, Any]]:
