@@ -66,6 +66,10 @@ class Doc:
         """Start positions of the tokens that may start a pattern with this bit."""
         return self._positions.get(bit, _NONE)
 
+    def present(self) -> int:
+        """The bits of every pattern some token may start, OR-ed (each bit is its own power of two)."""
+        return sum(self._positions)
+
     def any_in(self, bit: int, lo: int, hi: int) -> bool:
         ps = self._positions.get(bit)
         if ps is None:
