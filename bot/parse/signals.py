@@ -191,11 +191,16 @@ def read(s: str) -> Signals:
     """Worry, clearance, correction and "same as" in a normalised check-in text."""
     worried = cleared = worse = False
     same: Literal["yesterday", "suggested"] | None = None
-    may_worry = _holds_any(s, _WORRIED_WORDS)
+    # Searching the whole text once stands in for searching every sentence where the regex can only
+    # match inside a sentence as it would in the whole text (no lookahead past the match, and every
+    # match ends in a word character, so a sentence's end never makes a match the whole text lacks).
+    # Not for _WORSE_RE: "getting worse\nduring the run" matches in its sentence, not in the text.
+    may_worry = _holds_any(s, _WORRIED_WORDS) and _WORRIED_RE.search(s) is not None
     may_worsen = _holds_any(s, _WORSE_WORDS)
-    may_clear = _holds_any(s, _CLEARED_WORDS)
-    may_check = may_clear and _holds_any(s, _CHECKED_WORDS)
-    may_same = _holds_any(s, _SAME_WORDS)
+    may_check = _holds_any(s, _CHECKED_WORDS)
+    may_clear = may_check or (_holds_any(s, _CLEARED_WORDS) and _PRO_RE.search(s) is not None)
+    may_same = _holds_any(s, _SAME_WORDS) and (_SUGGESTED_RE.search(s) is not None
+                                               or _YESTERDAY_RE.search(s) is not None)
     if may_worry or may_worsen or may_clear or may_same:
         for m in _SENTENCE_RE.finditer(s):
             lo, hi = m.start(), m.end()
