@@ -172,7 +172,9 @@ def _phrase_value(word: str, intens: str | None) -> tuple[float, float]:
 def _word_value(m: re.Match[str], text: str) -> float:
     word = m.group("w") or m.group("w1")
     v, base = _phrase_value(word, m.group("int"))
-    if not word.startswith(("no", "not")) and _NEG_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
+    # "not", "n't" or "never" is in every match of _NEG_BEFORE_RE: most texts skip the search.
+    if not word.startswith(("no", "not")) and ("not" in text or "n't" in text or "never" in text) \
+            and _NEG_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
         v = 1.0 if base >= 2 else 4.0
     return v
 
@@ -355,9 +357,11 @@ def _clause_numbers(m: str, doc: Doc, c: Clause, found: dict[int, float], loose:
 
 def _words(m: str, doc: Doc, index: ClauseIndex) -> dict[int, list[tuple[int, int, float]]]:
     found: dict[int, list[tuple[int, int, float]]] = {}
+    # Every match of _REPORTED_RE holds one of these; without them it cannot match before any word.
+    reported = "sa" in m or "reckon" in m or "think" in m or "told" in m or "assured" in m
     for x in _WORD_RE.finditer(doc, m):
         ci = index.find(x.start())
-        if ci >= 0 and not _REPORTED_RE.search(m, max(0, x.start() - 40), x.start()):
+        if ci >= 0 and not (reported and _REPORTED_RE.search(m, max(0, x.start() - 40), x.start())):
             found.setdefault(ci, []).append((x.start(), x.end(), _word_value(x, m)))
     return found
 
@@ -433,6 +437,8 @@ def _after_session(m: str, index: ClauseIndex, cands: list[PainCand], mentions: 
     Only when a morning score came before the session, the later one is in a clause of its own
     after it, and nothing marks it as this morning, yesterday or a correction ("actually 5").
     """
+    if len(cands) < 2:
+        return
     nums = sorted((x for x in cands if x.numeric and not x.during and not x.leg and x.tier == 1), key=lambda x: x.pos)
     if len(nums) < 2:
         return
@@ -454,6 +460,8 @@ def _choose(morning: list[PainCand]) -> tuple[float | None, float | None]:
     pool = numeric or morning
     if not pool:
         return None, None
+    if len(pool) == 1:  # the usual reply: one score, nothing to weigh it against
+        return pool[0].value, None
     top = max(x.tier for x in pool)
     group = sorted((x for x in pool if x.tier == top), key=lambda x: x.pos)
     if not numeric:
