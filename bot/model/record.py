@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import itemgetter
 
 from bot import messages as M
 from bot import thresholds as th
@@ -90,10 +91,14 @@ def _with_minutes(a: Activity, pace: float) -> tuple[Activity, bool]:
     return a, False
 
 
+_KM = itemgetter(DayRecord._fields.index("km"))
+_KMM = itemgetter(DayRecord._fields.index("kmm"))
+
+
 def pace_of(records: tuple[DayRecord, ...]) -> float:
     """The user's minutes per km from their runs logged with time and distance (the default until then)."""
-    km = sum(r.km for r in records)
-    mins = sum(r.kmm for r in records)
+    km = sum(map(_KM, records))
+    mins = sum(map(_KMM, records))
     if km <= 0:
         return th.DEFAULT_PACE_MIN_PER_KM
     pace = mins / km
