@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.parse import pain, signals
+from bot.parse.patterns import holds_any
 from bot.parse.text import normalise
 from tests.test_parse_golden import _golden
 
@@ -24,8 +25,6 @@ _SENTENCE_GATES: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
     (signals._SUGGESTED_RE, signals._SAME_WORDS, True),
     (signals._YESTERDAY_RE, signals._SAME_WORDS, True),
 )
-_REPORTED_WORDS = ("sa", "reckon", "think", "told", "assured")
-_NEGATION_WORDS = ("not", "n't", "never")
 
 
 def _texts() -> list[str]:
@@ -41,7 +40,7 @@ def test_every_sentence_match_passes_its_gate() -> None:
                 if pattern.search(s, sentence.start(), sentence.end()) is None:
                     continue
                 matched[i] += 1
-                assert not words or signals._holds_any(s, words), (pattern.pattern[:40], s)
+                assert not words or holds_any(s, words), (pattern.pattern[:40], s)
                 assert not whole or pattern.search(s) is not None, (pattern.pattern[:40], s)
     assert all(n >= 5 for n in matched), matched
 
@@ -51,12 +50,12 @@ def test_every_correction_and_look_behind_match_passes_its_gate() -> None:
     for s in _texts():
         if signals._CORRECTION_RE.search(s):
             corrections += 1
-            assert signals._holds_any(s, signals._CORRECTION_WORDS), s
+            assert holds_any(s, signals._CORRECTION_WORDS), s
         for end in range(len(s) + 1):
             if pain._REPORTED_RE.search(s, max(0, end - 40), end):
                 looked_behind += 1
-                assert any(word in s for word in _REPORTED_WORDS), s
+                assert holds_any(s, pain._REPORTED_WORDS), s
             if pain._NEG_BEFORE_RE.search(s, max(0, end - 20), end):
                 looked_behind += 1
-                assert any(word in s for word in _NEGATION_WORDS), s
+                assert holds_any(s, pain._NEGATION_WORDS), s
     assert corrections >= 5 and looked_behind >= 5

@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from bot.parse.patterns import DIGIT_TOKENS, DIGITS, Doc, Keyed
+from bot.parse.patterns import DIGIT_TOKENS, DIGITS, Doc, Keyed, holds_any
 from bot.parse.text import Clause, ClauseIndex
 from bot.parse.words import INTENSIFIERS, NOT_PAIN_AFTER, PAIN_WORDS
 
@@ -106,6 +106,8 @@ _WORD_RE = Keyed(
     {w.split()[0] for w in (*PAIN_WORDS, *INTENSIFIERS)},
 )
 _NEG_BEFORE_RE = re.compile(r"\b(?:not|isn't|wasn't|aren't|never|doesn't\s+feel|don't\s+feel)\s+\Z")
+#: Every match of _NEG_BEFORE_RE holds one of these: most texts skip the search.
+_NEGATION_WORDS = ("not", "n't", "never")
 
 MAX_WORD_PAIN = 9.0
 
@@ -172,8 +174,7 @@ def _phrase_value(word: str, intens: str | None) -> tuple[float, float]:
 def _word_value(m: re.Match[str], text: str) -> float:
     word = m.group("w") or m.group("w1")
     v, base = _phrase_value(word, m.group("int"))
-    # "not", "n't" or "never" is in every match of _NEG_BEFORE_RE: most texts skip the search.
-    if not word.startswith(("no", "not")) and ("not" in text or "n't" in text or "never" in text) \
+    if not word.startswith(("no", "not")) and holds_any(text, _NEGATION_WORDS) \
             and _NEG_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
         v = 1.0 if base >= 2 else 4.0
     return v
@@ -357,8 +358,7 @@ def _clause_numbers(m: str, doc: Doc, c: Clause, found: dict[int, float], loose:
 
 def _words(m: str, doc: Doc, index: ClauseIndex) -> dict[int, list[tuple[int, int, float]]]:
     found: dict[int, list[tuple[int, int, float]]] = {}
-    # Every match of _REPORTED_RE holds one of these; without them it cannot match before any word.
-    reported = "sa" in m or "reckon" in m or "think" in m or "told" in m or "assured" in m
+    reported = holds_any(m, _REPORTED_WORDS)
     for x in _WORD_RE.finditer(doc, m):
         ci = index.find(x.start())
         if ci >= 0 and not (reported and _REPORTED_RE.search(m, max(0, x.start() - 40), x.start())):
@@ -367,6 +367,8 @@ def _words(m: str, doc: Doc, index: ClauseIndex) -> dict[int, list[tuple[int, in
 
 
 #: Someone else's verdict, not the user's pain: "doctor says it's fine", "physio reckons it's ok".
+#: Every match of _REPORTED_RE holds one of these ("sa": says, said).
+_REPORTED_WORDS = ("sa", "reckon", "think", "told", "assured")
 _REPORTED_RE = re.compile(
     r"\b(?:says?|said|reckons?|thinks?|told\s+me|assured\s+me)\s+(?:that\s+)?(?:it's|its|it\s+is|it\s+was|i'm|im"
     r"|i\s+am|i\s+was|i\s+should\s+be|i'll\s+be|that's|everything(?:'s|\s+is|\s+was)?|all\s+is|my\s+back\s+(?:is|was)"

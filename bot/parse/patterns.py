@@ -133,5 +133,13 @@ class Trigger(_Prefixed):
         return doc.any_in(self.bit, lo, hi)
 
 
+def holds_any(s: str, words: tuple[str, ...]) -> bool:
+    """Whether ``s`` contains one of ``words`` (a gate: a regex whose every match holds one is skipped without)."""
+    for word in words:
+        if word in s:
+            return True
+    return False
+
+
 #: Tokens that start with a digit.
 DIGIT_TOKENS = Trigger(DIGITS)

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.parse.patterns import holds_any
+
 _SENTENCE_RE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
 _NEGATOR_RE = re.compile(
     r"\b(?:no|not|never|haven't|hasn't|hadn't|didn't|don't|doesn't|isn't|wasn't|aren't|won't|nobody|no\s+one"
@@ -180,13 +182,6 @@ _SAME_WORDS = ("did", "done", "followed", "completed", "managed", "tried", "sugg
 _CORRECTION_WORDS = ("actually", "correction", "scratch", "mean", "sorry", "should", "ignore", "typo", "not")
 
 
-def _holds_any(s: str, words: tuple[str, ...]) -> bool:
-    for word in words:
-        if word in s:
-            return True
-    return False
-
-
 def read(s: str) -> Signals:
     """Worry, clearance, correction and "same as" in a normalised check-in text."""
     worried = cleared = worse = False
@@ -195,11 +190,11 @@ def read(s: str) -> Signals:
     # match inside a sentence as it would in the whole text (no lookahead past the match, and every
     # match ends in a word character, so a sentence's end never makes a match the whole text lacks).
     # Not for _WORSE_RE: "getting worse\nduring the run" matches in its sentence, not in the text.
-    may_worry = _holds_any(s, _WORRIED_WORDS) and _WORRIED_RE.search(s) is not None
-    may_worsen = _holds_any(s, _WORSE_WORDS)
-    may_check = _holds_any(s, _CHECKED_WORDS)
-    may_clear = may_check or (_holds_any(s, _CLEARED_WORDS) and _PRO_RE.search(s) is not None)
-    may_same = _holds_any(s, _SAME_WORDS) and (_SUGGESTED_RE.search(s) is not None
+    may_worry = holds_any(s, _WORRIED_WORDS) and _WORRIED_RE.search(s) is not None
+    may_worsen = holds_any(s, _WORSE_WORDS)
+    may_check = holds_any(s, _CHECKED_WORDS)
+    may_clear = may_check or (holds_any(s, _CLEARED_WORDS) and _PRO_RE.search(s) is not None)
+    may_same = holds_any(s, _SAME_WORDS) and (_SUGGESTED_RE.search(s) is not None
                                                or _YESTERDAY_RE.search(s) is not None)
     if may_worry or may_worsen or may_clear or may_same:
         for m in _SENTENCE_RE.finditer(s):
@@ -212,5 +207,5 @@ def read(s: str) -> Signals:
             cleared = cleared or (may_clear and _cleared(s, lo, hi, question, may_check))
             if may_same and same is None and not question:
                 same = _same_as(s, lo, hi)
-    correction = _holds_any(s, _CORRECTION_WORDS) and _CORRECTION_RE.search(s) is not None
+    correction = holds_any(s, _CORRECTION_WORDS) and _CORRECTION_RE.search(s) is not None
     return Signals(worried, cleared, correction, same, worse)
