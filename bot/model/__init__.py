@@ -58,7 +58,8 @@ def step(
     if state.last_step is not None and day == state.last_step and state.undo is not None:
         base = state.undo
     prior = tuple(r for r in state.records if r.d != day)
-    yest = next((r for r in reversed(prior) if r.d == day - timedelta(days=1)), None)
+    yesterday = day - timedelta(days=1)
+    yest = next((r for r in reversed(prior) if r.d == yesterday), None)
     asked = yest.pm if yest is not None and yest.pa in ("run", "walk_run") else 0
     new_rec = day_record(checkin, day, pace_of(prior), longest_before(prior, day), asked)
     records = put_record(state.records, new_rec, day)

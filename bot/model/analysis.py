@@ -60,6 +60,7 @@ class Analysis:
             (rd, p, b, _k, _m, rl, rt, ran, w20, _act, stren, _pk, _hard, _leg, flags, _lp, _ls, _pf, _wo, cl,
              am, _km, _kmm, _ov, _pa, pr, pt, pn, _pm, _ws, _rs) = r
             age = dord - rd.toordinal()
+            w = age // wd
             # Rule 2: what counts since the last "a professional checked me" (that day included).
             if cl:
                 cleared = rd
@@ -76,10 +77,9 @@ class Analysis:
                         fired = r
                     if age < refer_days and pr == "refer":
                         full = r
-            if age // wd < nweeks:
-                week_am[age // wd] += am
+            if w < nweeks:
+                week_am[w] += am
             if p is not None:
-                w = age // wd
                 if w < nweeks:
                     week_sum[w] += p
                     week_n[w] += 1

@@ -122,12 +122,14 @@ def noted(a: Analysis, day: date, reason: str) -> tuple[str, str]:
         return "", ""
     lead = tail = ""
     ran = M.OFF_RAN.format(minutes=M.plural(round(t.rl), "minute"))  # "You ran 20 minutes yesterday" says it already
-    if t.k and session_ref(t, day) not in reason and ran not in reason and lowered(ran) not in reason:
-        lead = M.LEAD_THANKS.format(ref=session_ref(t, day))
+    ref = session_ref(t, day) if t.k else ""
+    if t.k and ref not in reason and ran not in reason and lowered(ran) not in reason:
+        lead = M.LEAD_THANKS.format(ref=ref)
     elif not t.k and t.rs and M.AGO_YESTERDAY not in reason:
         lead = M.LEAD_QUIET
-    if t.p is not None and pain_text(t.p) not in reason:
-        tail = M.TAIL_PAIN.format(pain=pain_text(t.p))
+    pain = pain_text(t.p) if t.p is not None else ""
+    if t.p is not None and pain not in reason:
+        tail = M.TAIL_PAIN.format(pain=pain)
     return lead, tail
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import itemgetter
 
 from bot import messages as M
 from bot import thresholds as th
@@ -61,7 +62,7 @@ def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
             hard = True
         if main is None or kind_rank(a.kind) < kind_rank(main.kind):
             main = a
-    flags = tuple(dict.fromkeys(f if f in RED_FLAGS else "other" for f in ci.red_flags))
+    flags = tuple(dict.fromkeys(f if f in RED_FLAGS else "other" for f in ci.red_flags)) if ci.red_flags else ()
     over = prior_longest if (prior_longest >= 1 and rl > prior_longest * th.SESSION_CAP_FACTOR + 1e-9
                              and rl > asked) else 0.0
     return DayRecord(
@@ -69,8 +70,9 @@ def day_record(ci: CheckIn, day: date, pace: float = th.DEFAULT_PACE_MIN_PER_KM,
         k=(main.kind if main.kind in KIND_NAME else "other") if main else "", m=_main_minutes(main),
         rl=rl, rt=rt, ran=ran, w20=w20, act=active >= th.INACTIVE_MINUTES, st=st, pk=peak, hard=hard,
         leg=ci.has_leg_symptoms, flags=flags,
-        lp=clean(ci.leg_pain, th.PAIN_MIN, th.PAIN_MAX), ls=tuple(dict.fromkeys(ci.leg_symptoms)),
-        pf=tuple(dict.fromkeys(ci.possible_flags)), wo=bool(ci.worried), ws=bool(ci.worse), rs=bool(ci.rested), cl=bool(ci.cleared),
+        lp=clean(ci.leg_pain, th.PAIN_MIN, th.PAIN_MAX),
+        ls=tuple(dict.fromkeys(ci.leg_symptoms)) if ci.leg_symptoms else (),
+        pf=tuple(dict.fromkeys(ci.possible_flags)) if ci.possible_flags else (), wo=bool(ci.worried), ws=bool(ci.worse), rs=bool(ci.rested), cl=bool(ci.cleared),
         am=min(active, th.MAX_ACTIVITY_MINUTES), km=km_t, kmm=km_m, ov=over,
     )
 
@@ -90,10 +92,14 @@ def _with_minutes(a: Activity, pace: float) -> tuple[Activity, bool]:
     return a, False
 
 
+_KM = itemgetter(DayRecord._fields.index("km"))
+_KMM = itemgetter(DayRecord._fields.index("kmm"))
+
+
 def pace_of(records: tuple[DayRecord, ...]) -> float:
     """The user's minutes per km from their runs logged with time and distance (the default until then)."""
-    km = sum(r.km for r in records)
-    mins = sum(r.kmm for r in records)
+    km = sum(map(_KM, records))
+    mins = sum(map(_KMM, records))
     if km <= 0:
         return th.DEFAULT_PACE_MIN_PER_KM
     pace = mins / km

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, timedelta
 
 from bot import messages as M
@@ -41,6 +41,18 @@ from bot.red_flags import urgency_of
 from bot.stages import STAGES, Session, continuous, stage_for_minutes
 
 # --- sessions --------------------------------------------------------------------------------------
+
+
+#: Every field of a Recommendation is an init field, so the answer with a new reason is a fresh one
+#: built from the same values: dataclasses.replace checks each field's kind first and costs several
+#: times more, on every step.
+_RECOMMENDATION_FIELDS = tuple(f.name for f in fields(Recommendation) if f.init)
+
+
+def _with_reason(rec: Recommendation, reason: str) -> Recommendation:
+    values = {name: getattr(rec, name) for name in _RECOMMENDATION_FIELDS}
+    values["reason"] = reason
+    return Recommendation(**values)
 
 
 def session_cap(longest: float) -> int:
@@ -166,7 +178,7 @@ def decide(
         if rec.action != "seek_care":
             first, tail = noted(a, day, " ".join([*lead, rec.reason]))
             reason, kept = fit_lead([*lead, first], rec.reason, tail)
-            rec = replace(rec, reason=reason)
+            rec = _with_reason(rec, reason)
             if told and told in kept:  # told once: only when it was said
                 final = replace(final, told=day)
             if shape_used:  # said once

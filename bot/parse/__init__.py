@@ -96,6 +96,8 @@ def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
 
 def _leg_symptoms(found: list[str], leg_pain: float | None, below_knee: bool) -> tuple[str, ...]:
     """A leg number says there is leg pain, even with no other leg words ("back 3 leg 6")."""
+    if not found and (leg_pain is None or leg_pain < 2):
+        return ()
     have = set(found)
     if leg_pain is not None and leg_pain >= 2:
         have.add("leg_pain")

@@ -464,7 +464,9 @@ def _rest_said(m: str, doc: Doc, clauses: list[Clause], index: ClauseIndex) -> b
         if ci >= 0 and not clauses[ci].question and not clauses[ci].has("irr"):
             return True
     for c in clauses:
-        if c.end - c.start <= 16 and not c.question and " ".join(m[c.start:c.end].split()) in _REST_ALONE:
+        # Every phrase of _REST_ALONE starts with "n" or "z" (and a clause with its first word).
+        if c.end - c.start <= 16 and not c.question and m[c.start] in "nz" \
+                and " ".join(m[c.start:c.end].split()) in _REST_ALONE:
             return True
     return False
 

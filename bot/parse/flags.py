@@ -551,10 +551,16 @@ _TINGLE_TRIGGER = Trigger(["tight", "new", "shoe", "trainer", "lace", "boot", "s
                            "it", "laced", "tied"])
 
 
+#: Each flag's trigger bits OR-ed: the flag is possible only when the text has a word of every list.
+_TRIGGER_MASKS: tuple[tuple[str, int], ...] = tuple(
+    (flag, sum(t.bit for t in triggers)) for flag, triggers in _TRIGGERS.items())
+
+
 def read(s: str, doc: Doc, sentences: Callable[[], list[Sentence]]) -> FlagReading:
     """Red flags, possible flags and leg symptoms, read sentence by sentence (built only when needed)."""
-    live = {flag for flag, ts in _TRIGGERS.items() if all(t.found(doc) for t in ts)}
-    fall_words = _FALL_TRIGGER.found(doc)
+    present = doc.present()
+    live = {flag for flag, need in _TRIGGER_MASKS if present & need == need}
+    fall_words = bool(present & _FALL_TRIGGER.bit)
     if not live and not fall_words:
         return FlagReading([], [], [])
     flags: set[str] = set()

@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from bot.parse.patterns import DIGIT_TOKENS, DIGITS, Doc, Keyed
+from bot.parse.patterns import DIGIT_TOKENS, DIGITS, Doc, Keyed, holds_any
 from bot.parse.text import Clause, ClauseIndex
 from bot.parse.words import INTENSIFIERS, NOT_PAIN_AFTER, PAIN_WORDS
 
@@ -106,6 +106,8 @@ _WORD_RE = Keyed(
     {w.split()[0] for w in (*PAIN_WORDS, *INTENSIFIERS)},
 )
 _NEG_BEFORE_RE = re.compile(r"\b(?:not|isn't|wasn't|aren't|never|doesn't\s+feel|don't\s+feel)\s+\Z")
+#: Every match of _NEG_BEFORE_RE holds one of these: most texts skip the search.
+_NEGATION_WORDS = ("not", "n't", "never")
 
 MAX_WORD_PAIN = 9.0
 
@@ -172,7 +174,8 @@ def _phrase_value(word: str, intens: str | None) -> tuple[float, float]:
 def _word_value(m: re.Match[str], text: str) -> float:
     word = m.group("w") or m.group("w1")
     v, base = _phrase_value(word, m.group("int"))
-    if not word.startswith(("no", "not")) and _NEG_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
+    if not word.startswith(("no", "not")) and holds_any(text, _NEGATION_WORDS) \
+            and _NEG_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
         v = 1.0 if base >= 2 else 4.0
     return v
 
@@ -355,14 +358,17 @@ def _clause_numbers(m: str, doc: Doc, c: Clause, found: dict[int, float], loose:
 
 def _words(m: str, doc: Doc, index: ClauseIndex) -> dict[int, list[tuple[int, int, float]]]:
     found: dict[int, list[tuple[int, int, float]]] = {}
+    reported = holds_any(m, _REPORTED_WORDS)
     for x in _WORD_RE.finditer(doc, m):
         ci = index.find(x.start())
-        if ci >= 0 and not _REPORTED_RE.search(m, max(0, x.start() - 40), x.start()):
+        if ci >= 0 and not (reported and _REPORTED_RE.search(m, max(0, x.start() - 40), x.start())):
             found.setdefault(ci, []).append((x.start(), x.end(), _word_value(x, m)))
     return found
 
 
 #: Someone else's verdict, not the user's pain: "doctor says it's fine", "physio reckons it's ok".
+#: Every match of _REPORTED_RE holds one of these ("sa": says, said).
+_REPORTED_WORDS = ("sa", "reckon", "think", "told", "assured")
 _REPORTED_RE = re.compile(
     r"\b(?:says?|said|reckons?|thinks?|told\s+me|assured\s+me)\s+(?:that\s+)?(?:it's|its|it\s+is|it\s+was|i'm|im"
     r"|i\s+am|i\s+was|i\s+should\s+be|i'll\s+be|that's|everything(?:'s|\s+is|\s+was)?|all\s+is|my\s+back\s+(?:is|was)"
@@ -433,6 +439,8 @@ def _after_session(m: str, index: ClauseIndex, cands: list[PainCand], mentions: 
     Only when a morning score came before the session, the later one is in a clause of its own
     after it, and nothing marks it as this morning, yesterday or a correction ("actually 5").
     """
+    if len(cands) < 2:
+        return
     nums = sorted((x for x in cands if x.numeric and not x.during and not x.leg and x.tier == 1), key=lambda x: x.pos)
     if len(nums) < 2:
         return
@@ -454,6 +462,8 @@ def _choose(morning: list[PainCand]) -> tuple[float | None, float | None]:
     pool = numeric or morning
     if not pool:
         return None, None
+    if len(pool) == 1:  # the usual reply: one score, nothing to weigh it against
+        return pool[0].value, None
     top = max(x.tier for x in pool)
     group = sorted((x for x in pool if x.tier == top), key=lambda x: x.pos)
     if not numeric:

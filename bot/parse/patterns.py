@@ -66,6 +66,10 @@ class Doc:
         """Start positions of the tokens that may start a pattern with this bit."""
         return self._positions.get(bit, _NONE)
 
+    def present(self) -> int:
+        """The bits of every pattern some token may start, OR-ed (each bit is its own power of two)."""
+        return sum(self._positions)
+
     def any_in(self, bit: int, lo: int, hi: int) -> bool:
         ps = self._positions.get(bit)
         if ps is None:
@@ -127,6 +131,14 @@ class Trigger(_Prefixed):
 
     def found(self, doc: Doc, lo: int = 0, hi: int = 1 << 62) -> bool:
         return doc.any_in(self.bit, lo, hi)
+
+
+def holds_any(s: str, words: tuple[str, ...]) -> bool:
+    """Whether ``s`` contains one of ``words`` (a gate: a regex whose every match holds one is skipped without)."""
+    for word in words:
+        if word in s:
+            return True
+    return False
 
 
 #: Tokens that start with a digit.

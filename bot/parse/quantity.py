@@ -419,8 +419,6 @@ def _mask(s: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-_RUN_HINT_RE = re.compile(r"run|ran|jog")
-_WALK_HINT_RE = re.compile(r"walk|recover|rest")
 
 
 def _quantity(m: re.Match[str], s: str, spans: list[tuple[int, int]], qtys: list[Qty]) -> None:
@@ -444,7 +442,7 @@ def _overlaps(taken: list[tuple[int, int]], a: int, b: int) -> bool:
 def scan(s: str, doc: Doc) -> Scan:
     """Find intervals, Couch to 5K, RPE and quantities in normalised text; blank them out."""
     intervals: list[IntervalHit] = []
-    if _RUN_HINT_RE.search(s) and _WALK_HINT_RE.search(s):
+    if ("run" in s or "ran" in s or "jog" in s) and ("walk" in s or "recover" in s or "rest" in s):
         intervals = _find_intervals(s, doc)
     if "couchtofivek" in s:
         intervals += _find_c25k(s)

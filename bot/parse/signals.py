@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.parse.patterns import holds_any
+
 _SENTENCE_RE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
 _NEGATOR_RE = re.compile(
     r"\b(?:no|not|never|haven't|hasn't|hadn't|didn't|don't|doesn't|isn't|wasn't|aren't|won't|nobody|no\s+one"
@@ -137,12 +139,13 @@ def _worried(s: str, lo: int, hi: int) -> bool:
                for w in _WORRIED_RE.finditer(s, lo, hi))
 
 
-def _cleared(s: str, lo: int, hi: int, question: bool) -> bool:
+def _cleared(s: str, lo: int, hi: int, question: bool, may_check: bool = True) -> bool:
     if question or _PLAN_RE.search(s, lo, hi):
         return False
-    for x in _CHECKED_RE.finditer(s, lo, hi):
-        if not _governed(s, lo, x.start()):
-            return True
+    if may_check:
+        for x in _CHECKED_RE.finditer(s, lo, hi):
+            if not _governed(s, lo, x.start()):
+                return True
     pro = _PRO_RE.search(s, lo, hi)
     if pro is None or _governed(s, lo, pro.start()):
         return False
@@ -158,18 +161,51 @@ def _same_as(s: str, lo: int, hi: int) -> Literal["yesterday", "suggested"] | No
     return None
 
 
+# Each regex above runs only when the text holds one of the plain strings every match of it must
+# contain: most check-ins ("pain 3, ran 20 min") hold none, and a few substring tests cost far less
+# than trying a long alternation at every position of every sentence. A list must stay complete
+# for its regex (a missing word would hide matches); tests/test_parse_golden.py guards the result.
+#: In every match of ``_WORRIED_RE`` (the "is this serious" branch holds one of its last words).
+_WORRIED_WORDS = ("worr", "scared", "frighten", "afraid", "anxi", "panic", "terrified", "freak", "concerned",
+                  "nervous", "stressed", "struggling", "cop", "down", "wits", "desperate", "serious", "bad",
+                  "dangerous", "sinister", "cancer", "disc")
+#: In every match of ``_WORSE_RE``.
+_WORSE_WORDS = ("worse", "more", "each", "every", "keep", "kept", "better", "improv")
+#: In every match of ``_CHECKED_RE``.
+_CHECKED_WORDS = ("checked", "looked", "seen", "examined", "clear")
+#: In every match of ``_CHECKED_RE`` or of ``_REASSURED_RE`` (a clearance needs one of the two).
+_CLEARED_WORDS = (*_CHECKED_WORDS, "nothing", "fine", "ok", "normal", "good", "alright", "just", "only",
+                  "muscular", "mechanical", "strain", "sprain", "reassur", "red", "happy")
+#: In every match of ``_SUGGESTED_RE`` or of ``_YESTERDAY_RE``.
+_SAME_WORDS = ("did", "done", "followed", "completed", "managed", "tried", "suggested", "same", "repeat")
+#: In every match of ``_CORRECTION_RE``.
+_CORRECTION_WORDS = ("actually", "correction", "scratch", "mean", "sorry", "should", "ignore", "typo", "not")
+
+
 def read(s: str) -> Signals:
     """Worry, clearance, correction and "same as" in a normalised check-in text."""
     worried = cleared = worse = False
     same: Literal["yesterday", "suggested"] | None = None
-    for m in _SENTENCE_RE.finditer(s):
-        lo, hi = m.start(), m.end()
-        question = "?" in m.group()
-        worried = worried or _worried(s, lo, hi)
-        worse = worse or (not question and any(not _PLAN_RE.search(s, max(lo, w.start() - 20), w.start())
-                                                for w in _WORSE_RE.finditer(s, lo, hi)))
-        cleared = cleared or _cleared(s, lo, hi, question)
-        if same is None and not question:
-            same = _same_as(s, lo, hi)
-    correction = _CORRECTION_RE.search(s) is not None
+    # Searching the whole text once stands in for searching every sentence where the regex can only
+    # match inside a sentence as it would in the whole text (no lookahead past the match, and every
+    # match ends in a word character, so a sentence's end never makes a match the whole text lacks).
+    # Not for _WORSE_RE: "getting worse\nduring the run" matches in its sentence, not in the text.
+    may_worry = holds_any(s, _WORRIED_WORDS) and _WORRIED_RE.search(s) is not None
+    may_worsen = holds_any(s, _WORSE_WORDS)
+    may_check = holds_any(s, _CHECKED_WORDS)
+    may_clear = may_check or (holds_any(s, _CLEARED_WORDS) and _PRO_RE.search(s) is not None)
+    may_same = holds_any(s, _SAME_WORDS) and (_SUGGESTED_RE.search(s) is not None
+                                               or _YESTERDAY_RE.search(s) is not None)
+    if may_worry or may_worsen or may_clear or may_same:
+        for m in _SENTENCE_RE.finditer(s):
+            lo, hi = m.start(), m.end()
+            question = "?" in m.group()
+            worried = worried or (may_worry and _worried(s, lo, hi))
+            worse = worse or (may_worsen and not question
+                              and any(not _PLAN_RE.search(s, max(lo, w.start() - 20), w.start())
+                                      for w in _WORSE_RE.finditer(s, lo, hi)))
+            cleared = cleared or (may_clear and _cleared(s, lo, hi, question, may_check))
+            if may_same and same is None and not question:
+                same = _same_as(s, lo, hi)
+    correction = holds_any(s, _CORRECTION_WORDS) and _CORRECTION_RE.search(s) is not None
     return Signals(worried, cleared, correction, same, worse)
