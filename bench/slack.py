@@ -2,7 +2,7 @@
 the same run, both against the fake Slack Web API in its own process (tests/fake_slack.py).
 Prints figures; asserts nothing.
 
-    python -m bench.slack [--users 100] [--per-user 5] [--concurrency 16] [--repeat 3] [--no-profile]
+    python -m bench.slack [--users 300] [--per-user 5] [--concurrency 16] [--repeat 5] [--no-profile]
 
 Each app runs in a process of its own (uvicorn, our ASGI app or a bare Starlette one), so its CPU
 per event is its own: not the load generator's (signing requests, HTTP client), not the fake's.
@@ -407,7 +407,8 @@ async def collect(args: argparse.Namespace) -> Results:
                 res.core_home.append(await run_core_alone(tmp, args, home=True))
             if args.profile:
                 for name, kind, home in (("echo", "echo", False), ("backcheck", "backcheck", False),
-                                         ("backcheck, App Home open", "backcheck", True)):
+                                         ("backcheck, App Home open", "backcheck", True),
+                                         ("Slack side alone", "adapter", False)):
                     areas = await run_app(kind, fake, tmp, args, home=home, profile=True)
                     assert isinstance(areas, dict)
                     res.areas[name] = areas
@@ -449,7 +450,8 @@ def report(res: Results, args: argparse.Namespace) -> None:
     print(f"                 App Home open {home_ms:.2f} ms = Coach.handle with the Home {in_app_home:.2f} ms (alone "
           f"{core_home_ms:.2f}) + the rest {home_ms - in_app_home:.2f} ms (+ views.publish)")
     if res.areas:
-        timed = {"echo": echo_ms, "backcheck": ours_ms, "backcheck, App Home open": home_ms}
+        timed = {"echo": echo_ms, "backcheck": ours_ms, "backcheck, App Home open": home_ms,
+                 "Slack side alone": med(res.adapter, "cpu_ms")}
         print("  Where the CPU goes, ms per event (own time by package under cProfile, scaled to the timed CPU):")
         names = list(res.areas)
         print("      " + f"{'':42}" + "".join(f"{name:>27}" for name in names))
@@ -463,10 +465,10 @@ def report(res: Results, args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    ap.add_argument("--users", type=int, default=100)
+    ap.add_argument("--users", type=int, default=300)
     ap.add_argument("--per-user", type=int, default=5)
     ap.add_argument("--concurrency", type=int, default=16)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-profile", dest="profile", action="store_false", help="skip the cProfile pass")
     ap.add_argument("--serve", choices=["backcheck", "adapter", "echo"], help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
