@@ -18,7 +18,6 @@ PostgreSQL never looks at the marker.
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
@@ -71,39 +70,16 @@ class Plan:
     make_row: Callable[[Sequence[Any]], Row[Any]] | None
     columns: int
     many: bool
-    #: The driver's parameters of the caller's (KeyError for a missing one): see _values_of.
-    values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
 
-
-def _values_of(slots: tuple[_Slot, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
-    """The function that makes a plan's parameters: run for every statement, so made per plan
-    with ``itemgetter`` (one C call for all keys) and the bind processors (dates, datetimes,
-    booleans) applied only where there are some."""
-    keys = tuple(key for key, _ in slots if key is not None)
-    if len(slots) == 1 and keys and slots[0][1] is None:
-        key = keys[0]
-        return lambda params: (params[key],)
-    if len(keys) < len(slots) or len(keys) < 2:  # constants in the statement, or none or one parameter
-        def each(params: Mapping[str, Any]) -> tuple[Any, ...]:
-            out = []
-            for key, proc in slots:
-                if key is None:
-                    out.append(proc)
-                else:
-                    value = params[key]
-                    out.append(value if proc is None else proc(value))
-            return tuple(out)
-        return each
-    getter = operator.itemgetter(*keys)  # a tuple, for two keys or more
-    processed = tuple((index, proc) for index, (_, proc) in enumerate(slots) if proc is not None)
-    if not processed:
-        return getter
-    def with_processors(params: Mapping[str, Any]) -> tuple[Any, ...]:
-        out = list(getter(params))
-        for index, proc in processed:
-            out[index] = proc(out[index])
+    def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        out = []
+        for key, proc in self.slots:
+            if key is None:
+                out.append(proc)
+            else:
+                value = params[key]
+                out.append(value if proc is None else proc(value))
         return tuple(out)
-    return with_processors
 
 
 class FastResult:
@@ -221,7 +197,7 @@ def make_plan(statement: Executable, dialect: Dialect, keys: Sequence[str], many
         if make_row is None:
             return None
         columns = len(compiled._result_columns)
-    return Plan(compiled.string, slots, make_row, columns, many, _values_of(slots))
+    return Plan(compiled.string, slots, make_row, columns, many)
 
 
 def _plain(compiled: sql_compiler.SQLCompiler, many: bool) -> bool:
@@ -312,7 +288,7 @@ def execute_driver_sql(conn: Connection, cursor: Any, sql: str) -> None:
     try:
         cursor.execute(sql)
     except Exception as err:
-        _raise_as_sqlalchemy(err, Plan(sql, (), None, 0, False, _values_of(())), conn, cursor, ())
+        _raise_as_sqlalchemy(err, Plan(sql, (), None, 0, False), conn, cursor, ())
 
 
 def _raise_as_sqlalchemy(err: Exception, plan: Plan, conn: Connection, cursor: Any, values: Any) -> NoReturn:
