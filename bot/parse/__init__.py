@@ -26,6 +26,8 @@ pilates = strength and yoga = other, "fine while running" = pain during 1...).
 
 from __future__ import annotations
 
+import re
+
 from bot.domain import LEG_SYMPTOMS, CheckIn
 from bot.parse.activity import MAX_ACTIVITIES, Builder, extract, merge, to_activity
 from bot.parse.flags import Sentence
@@ -39,6 +41,9 @@ from bot.parse.text import Clause, ClauseIndex, has_content, mark_clauses, norma
 
 #: Longest text read; the rest is cut and ``truncated`` set.
 MAX_CHARS = 4000
+
+#: A reply that is only a score: every string it matches is tested against the full pipeline.
+_BARE_SCORE_RE = re.compile(r"([0-9]{1,2}(?:\.[0-9])?)(?:/10)?")
 
 __all__ = ["MAX_CHARS", "parse_checkin", "parse_unguarded", "read_text"]
 
@@ -60,11 +65,11 @@ def parse_checkin(text: str) -> CheckIn:
 
 def parse_unguarded(raw: str, truncated: bool = False) -> CheckIn:
     """The parser without the safety net (tests call this so a bug cannot hide behind it)."""
-    if len(raw) <= 2 and raw.isdigit() and raw.isascii():
-        # The commonest reply of all, a bare score ("3"): the full pipeline reads one or two ASCII
-        # digits as that pain when it is on the 0-10 scale and as nothing otherwise, at a fifth of the cost.
-        value = int(raw)
-        return CheckIn(pain=float(value) if value <= 10 else None, text=raw, truncated=truncated)
+    if len(raw) <= 7 and (bare := _BARE_SCORE_RE.fullmatch(raw)) is not None:
+        # The commonest reply of all, a bare score ("3", "3/10", "2.5"): the full pipeline reads it as
+        # that pain when it is on the 0-10 scale and as nothing otherwise, at five times the cost.
+        value = float(bare.group(1))
+        return CheckIn(pain=value if value <= 10 else None, text=raw, truncated=truncated)
     return read_text(raw, truncated)
 
 
