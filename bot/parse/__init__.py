@@ -5,6 +5,9 @@ the first :data:`MAX_CHARS` characters (``truncated=True`` when there were more)
 check-in whose ``understood`` is False when nothing usable was found (empty, emoji-only,
 nonsense), so the dialogue can ask a question instead.
 
+A reply that is only a score ("3", "2.5", "3/10") is read directly; its test checks every
+such string against the pipeline.
+
 Pipeline, each step linear in the length of the text with regexes compiled at import:
 
 1. :func:`bot.parse.text.normalise`: NFKC, lower case, emoji -> activity words or spaces, typo
