@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -191,7 +190,7 @@ class ToleranceState:
             "last_step": iso(self.last_step),
             "undo": self.undo.to_dict() if self.undo else None,
             # to_row() inlined: ~40 records on every check-in, and the call was most of their cost.
-            "records": [(r[0].toordinal(),) + r[1:] for r in self.records],
+            "records": [(r[0].toordinal(), *r[1:]) for r in self.records],
         }
 
     @classmethod
