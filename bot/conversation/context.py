@@ -27,7 +27,7 @@ def profile_of(u: UserRecord) -> Profile:
         comfortable_run_minutes=u.comfortable_run_minutes,
         timezone=u.timezone,
         checkin_time=u.checkin_time,
-        days=tuple(d for d in u.days.split(",") if d),
+        days=tuple(filter(None, u.days.split(","))),
         reminders=u.reminders,
     )
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from bot import thresholds as th
@@ -31,6 +32,8 @@ from bot.model.record import day_record, longest_before, median, pace_of, put_re
 from bot.model.rules import decide, level_session, seed_level, session_cap
 from bot.model.state import Progression, ToleranceState, iso, jnum
 from bot.stages import stage_label
+
+_DAY = itemgetter(0)  # DayRecord.d
 
 # --- public API ------------------------------------------------------------------------------------
 
@@ -57,7 +60,10 @@ def step(
     base = state.prog
     if state.last_step is not None and day == state.last_step and state.undo is not None:
         base = state.undo
-    prior = tuple(r for r in state.records if r.d != day)
+    # Usually no record is the day's yet: the dates are compared in C and the tuple kept as it is.
+    records_before = state.records
+    prior = (records_before if day not in map(_DAY, records_before)
+             else tuple(r for r in records_before if r.d != day))
     yesterday = day - timedelta(days=1)
     yest = next((r for r in reversed(prior) if r.d == yesterday), None)
     asked = yest.pm if yest is not None and yest.pa in ("run", "walk_run") else 0

@@ -201,5 +201,17 @@ def pain_text(x: float | None) -> str:
 
 
 def num_text(x: float) -> str:
+    known = _NUM_TEXTS.get(x)
+    if known is not None:
+        return known
+    return _num_text(x)
+
+
+def _num_text(x: float) -> str:
     x = round(float(x), 1)
     return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+# Pains, minutes and kilometres are mostly whole or tenths: a reply names 3-4 of them. The text is a
+# function of the value alone (2, 2.0 and True read alike), so looking the value up is the same.
+_NUM_TEXTS: dict[float, str] = {k / 10: _num_text(k / 10) for k in range(0, 2001)}
