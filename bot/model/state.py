@@ -86,12 +86,6 @@ class DayRecord(NamedTuple):
                 out[name] = v
         return out
 
-    def to_row(self) -> tuple[Any, ...]:
-        """The stored form (version 4; version 3 had no fields between ``flags`` and ``pa``, nor ``pm``): positional, the date as its ordinal, every other field as
-        it is (JSON keeps floats, bools and strings as they are). A state holds ~40 of these and is
-        read and written on every check-in: no per-field conversion either way."""
-        return (self.d.toordinal(), *self[1:])
-
     @classmethod
     def from_row4(cls, r: list[Any]) -> DayRecord:
         # _make, not cls(...): the generated __new__ is Python code, _make is tuple's own.
@@ -189,7 +183,10 @@ class ToleranceState:
             "prog": self.prog.to_dict(),
             "last_step": iso(self.last_step),
             "undo": self.undo.to_dict() if self.undo else None,
-            # to_row() inlined: ~40 records on every check-in, and the call was most of their cost.
+            # A record's stored form (version 4, read by DayRecord.from_row4; version 3 had no fields
+            # between ``flags`` and ``pa``, nor ``pm``): positional, the date (field 0) as its ordinal,
+            # every other field as it is (JSON keeps floats, bools and strings). ~40 records are
+            # written on every check-in: no per-field conversion, and no method call per record.
             "records": [(r[0].toordinal(), *r[1:]) for r in self.records],
         }
 
