@@ -12,6 +12,8 @@ import termios
 import time
 from pathlib import Path
 
+import httpx
+
 BACKCHECK = [sys.executable, "-m", "adapters.cli"]
 CTRL_C, CTRL_D = b"\x03", b"\x04"
 
@@ -21,6 +23,18 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env["BACKCHECK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
     env.update(extra)
     return env
+
+
+def first_answer(proc: subprocess.Popen[str], url: str, deadline: float) -> httpx.Response:
+    """The first HTTP answer from ``url`` served by ``proc`` (``backcheck run`` starting), before
+    ``deadline`` (``time.monotonic()``) and while ``proc`` runs; its stderr says why if it exits."""
+    while True:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, f"backcheck run did not answer {url}"
+            time.sleep(0.2)
 
 
 def _own_terminal() -> None:

@@ -14,7 +14,7 @@ import pytest
 import typer
 
 from adapters.cli import app
-from tests.terminal import BACKCHECK, CTRL_C, Terminal, clean_env
+from tests.terminal import BACKCHECK, CTRL_C, Terminal, clean_env, first_answer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -218,14 +218,7 @@ def test_run_serves_health_and_the_console_chat(tmp_path: Path) -> None:
                             stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=e)
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-                assert time.monotonic() < deadline, "backcheck run did not start serving"
-                time.sleep(0.2)
+        r = first_answer(proc, f"http://127.0.0.1:{port}/healthz", deadline)
         assert r.status_code == 200 and r.text == "ok"
         # /readyz says "starting" until the database is migrated, then ready.
         while (r := httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)).status_code == 503:

@@ -22,7 +22,7 @@ from bot.startup import ConfigError, Readiness, StartupError, Unreachable
 from bot.store.repo import Store
 from tests.conftest import PG_ADMIN_URL, fresh_pg_database
 from tests.fake_telegram import FakeTelegram
-from tests.terminal import BACKCHECK, clean_env
+from tests.terminal import BACKCHECK, clean_env, first_answer
 
 PG_HOST = PG_ADMIN_URL.rsplit("/", 1)[0]
 SECRET_PASSWORD = "pw-" + uuid.uuid4().hex
@@ -170,14 +170,7 @@ def test_readyz_says_what_it_waits_for_while_the_database_is_unreachable(tmp_pat
     proc = subprocess.Popen([*BACKCHECK, "run"], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.2)
+        r = first_answer(proc, f"http://127.0.0.1:{port}/readyz", time.monotonic() + 60)
         assert r.status_code == 503 and r.json() == {"status": "starting", "waiting_for": "database"}
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
     finally:
